@@ -1,0 +1,25 @@
+package org.crtrmotion.ops.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code crtr} command line: every user-facing command of crtr-motion hangs off this one. */
+@Command(
+    name = "crtr",
+    mixinStandardHelpOptions = true,
+    version = "crtr-motion 0.1.0",
+    description = "Live migration of virtual machines by checkpoint/recovery and trace/replay.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class CrtrCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new CrtrCommand()).execute(args));
+  }
+}
