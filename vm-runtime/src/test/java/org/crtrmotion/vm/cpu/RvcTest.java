@@ -672,31 +672,24 @@ class RvcTest {
             int[] parcels = IntStream.range(0, 1 << 16).filter(p -> (p & 0b11) != 0b11).toArray();
             assertEquals(49152, parcels.length);
             int[] expansions = IntStream.of(parcels).map(Rvc::expand).toArray();
-
-            Map<String, List<String>> findings = new TreeMap<>();
-            List<Integer> compared = new ArrayList<>();
-            for (int i = 0; i < parcels.length; i++) {
-                int word = expansions[i];
-                if (word != Rvc.ILLEGAL && (word & 0b11) != 0b11) {
-                    // A 32-bit RISC-V word always ends in 11; anything else would also misalign the batch.
-                    report(findings, "expanded to something that is not a 32-bit instruction word",
-                            parcels[i], String.format("%08x", word));
-                } else {
-                    compared.add(i);
-                }
-            }
+            // Every 32-bit RISC-V word ends in 11; anything else would also misalign the batch below.
+            String malformed = IntStream.range(0, parcels.length)
+                    .filter(i -> expansions[i] != Rvc.ILLEGAL && (expansions[i] & 0b11) != 0b11)
+                    .mapToObj(i -> String.format("%s -> %08x", hex16(parcels[i]), expansions[i]))
+                    .collect(Collectors.joining(", "));
+            assertEquals("", malformed, "expansions that are not 32-bit instruction words");
 
             List<Instruction> reference = GnuBinutils.disassemble(parcels, workDir.resolve("parcels"));
-            int[] legalIndexes = compared.stream().mapToInt(Integer::intValue)
-                    .filter(i -> expansions[i] != Rvc.ILLEGAL).toArray();
-            int[] legalWords = IntStream.of(legalIndexes).map(i -> expansions[i]).toArray();
-            List<Instruction> ours = GnuBinutils.disassemble(legalWords, workDir.resolve("expansions"));
+            int[] expanded = IntStream.range(0, parcels.length).filter(i -> expansions[i] != Rvc.ILLEGAL).toArray();
+            List<Instruction> ours = GnuBinutils.disassemble(
+                    IntStream.of(expanded).map(i -> expansions[i]).toArray(), workDir.resolve("expansions"));
             Instruction[] oursByIndex = new Instruction[parcels.length];
-            for (int k = 0; k < legalIndexes.length; k++) {
-                oursByIndex[legalIndexes[k]] = ours.get(k);
+            for (int k = 0; k < expanded.length; k++) {
+                oursByIndex[expanded[k]] = ours.get(k);
             }
 
-            for (int i : compared) {
+            Map<String, List<String>> findings = new TreeMap<>();
+            for (int i = 0; i < parcels.length; i++) {
                 judge(parcels[i], reference.get(i), expansions[i], oursByIndex[i], findings);
             }
             if (!findings.isEmpty()) {
