@@ -1,5 +1,5 @@
 /*
- * Compute-bound guest with a small working set (about 60 KiB): each round hashes, sorts,
+ * Compute-bound guest with a small working set (about 75 KiB): each round hashes, sorts,
  * does integer multiply/divide and double/float arithmetic, all seeded by the previous round,
  * and prints one checksum line. Floating-point results enter the checksums as bit patterns.
  */

@@ -1,10 +1,9 @@
 /* Sleeping on the CLINT timer. */
-#include <stdio.h>
 #include "runtime.h"
 
 #define MTIME ((volatile uint64_t *)0x0200bff8ul)
 #define MTIMECMP ((volatile uint64_t *)0x02004000ul) /* hart 0 */
-#define MIP_MTIP (1ul << 7)
+#define MIE_MTIE (1ul << 7)
 #define MSTATUS_MIE (1ul << 3)
 #define DEFAULT_FREQ 10000000ull /* the virt board's timebase */
 
@@ -42,12 +41,12 @@ void timer_interrupt(void)
 void timer_sleep_until(uint64_t deadline)
 {
 	*MTIMECMP = deadline;
-	__asm__ volatile("csrs mie, %0" ::"r"(MIP_MTIP));
+	__asm__ volatile("csrs mie, %0" ::"r"(MIE_MTIE));
 	while (timer_now() < deadline) {
 		__asm__ volatile("wfi");
 		__asm__ volatile("csrs mstatus, %0\n\tcsrc mstatus, %0" ::"r"(MSTATUS_MIE) : "memory");
 	}
-	__asm__ volatile("csrc mie, %0" ::"r"(MIP_MTIP));
+	__asm__ volatile("csrc mie, %0" ::"r"(MIE_MTIE));
 	*MTIMECMP = UINT64_MAX;
 }
 
