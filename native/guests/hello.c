@@ -12,6 +12,8 @@ int main(void)
 		{ 0 },
 	};
 	args_parse(args);
+	if (code > 255)
+		args_reject("exit", "a process exit status ranges from 0 to 255");
 	printf("Hello from crtr-motion guest\n");
 	if (trap)
 		__asm__ volatile("ecall");
