@@ -1,0 +1,126 @@
+package org.crtrmotion.ops.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.crtrmotion.guests.BundledGuests;
+import org.crtrmotion.vm.loader.ElfLoader;
+import org.crtrmotion.vm.machine.Machine;
+import org.crtrmotion.vm.machine.MachineConfig;
+import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.machine.StopReason;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code crtr bench cpu}: MIPS of {@code cpu.elf} on crtr and on QEMU over the same instruction
+ * count (the whole program), and their ratio. QEMU's start-up is measured with {@code hello.elf}
+ * in the same run and subtracted.
+ */
+@Command(
+    name = "cpu",
+    description = {
+      "Runs cpu.elf on crtr (twice in one JVM: cold, then warm) and on qemu-system-riscv64,",
+      "checks that both print the same, and prints MIPS for each and their ratio."
+    },
+    mixinStandardHelpOptions = true)
+final class BenchCpuCommand implements Callable<Integer> {
+  @Option(names = "--qemu", paramLabel = "PATH", description = "QEMU binary (default: qemu-system-riscv64 on PATH)")
+  String qemu = "qemu-system-riscv64";
+
+  @Option(names = "--append", paramLabel = "ARGS", description = "bootargs for cpu.elf (e.g. rounds=N)")
+  String append;
+
+  @Override
+  public Integer call() throws Exception {
+    byte[] cpu = BundledGuests.read("cpu.elf").orElseThrow();
+    MachineConfig config = MachineConfig.defaults().withBootargs(append);
+    Timed cold = runCrtr(cpu, config);
+    Timed warm = runCrtr(cpu, config);
+    if (cold.result.reason() != StopReason.POWER_OFF || cold.result.exitCode() != 0) {
+      System.err.println("crtr bench cpu: cpu.elf did not finish cleanly on crtr: " + cold.result.detail());
+      return 1;
+    }
+    long n = cold.result.instructions();
+    print("crtr (cold JVM)", n, cold.seconds);
+    print("crtr (warm JVM)", n, warm.seconds);
+    Path dir = Files.createTempDirectory("crtr-bench");
+    try {
+      Path cpuFile = dir.resolve("cpu.elf");
+      Path helloFile = dir.resolve("hello.elf");
+      Files.write(cpuFile, cpu);
+      Files.write(helloFile, BundledGuests.read("hello.elf").orElseThrow());
+      Timed qemuHello;
+      Timed qemuCpu;
+      try {
+        qemuHello = runQemu(helloFile, null);
+        qemuCpu = runQemu(cpuFile, append);
+      } catch (IOException e) {
+        System.err.println("crtr bench cpu: cannot run " + qemu + " (" + e.getMessage()
+            + "); install Debian's qemu-system-misc to compare with QEMU");
+        return 0;
+      }
+      if (!qemuCpu.output.equals(cold.output)) {
+        System.err.println("crtr bench cpu: cpu.elf printed different output on QEMU and on crtr");
+        return 1;
+      }
+      double qemuSeconds = Math.max(1e-6, qemuCpu.seconds - qemuHello.seconds);
+      print("qemu (TCG, start-up of " + ms(qemuHello.seconds) + " subtracted)", n, qemuSeconds);
+      System.out.printf(Locale.ROOT, "ratio crtr(warm)/qemu: %.3f   crtr(cold)/qemu: %.3f%n",
+          qemuSeconds / warm.seconds, qemuSeconds / cold.seconds);
+      return 0;
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(p);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static String ms(double seconds) {
+    return String.format(Locale.ROOT, "%.0f ms", seconds * 1e3);
+  }
+
+  private static void print(String what, long instructions, double seconds) {
+    System.out.printf(Locale.ROOT, "%-48s %,15d instructions %9.3f s %9.1f MIPS%n",
+        what, instructions, seconds, instructions / seconds / 1e6);
+  }
+
+  private record Timed(RunResult result, double seconds, String output) {}
+
+  private static Timed runCrtr(byte[] image, MachineConfig config) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Machine m = Machine.boot(config, ElfLoader.parse(image), out::write);
+    long start = System.nanoTime();
+    RunResult r = m.run(0);
+    return new Timed(r, (System.nanoTime() - start) / 1e9, out.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
+
+  private Timed runQemu(Path image, String bootargs) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(
+        qemu, "-M", "virt", "-m", "128M", "-bios", "none", "-nographic", "-kernel", image.toString()));
+    if (bootargs != null) {
+      cmd.add("-append");
+      cmd.add(bootargs);
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    long start = System.nanoTime();
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    int code = p.waitFor();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (code != 0) {
+      throw new IOException(image.getFileName() + " exited with " + code + " on QEMU: "
+          + new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
+    }
+    return new Timed(null, seconds, new String(out, java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
+}

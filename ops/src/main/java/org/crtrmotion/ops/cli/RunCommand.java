@@ -1,0 +1,115 @@
+package org.crtrmotion.ops.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.crtrmotion.vm.loader.ElfImage;
+import org.crtrmotion.vm.machine.Machine;
+import org.crtrmotion.vm.machine.MachineConfig;
+import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.time.TimeMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code crtr run}: boots an image on the machine with its console on stdout. */
+@Command(
+    name = "run",
+    description = {
+      "Runs a guest image on the RV64GC virt machine: its UART on stdout, a summary on stderr,",
+      "the guest's exit code as this command's.",
+      "Exit codes besides the guest's: " + RunCommand.EXIT_BAD_INPUT + " bad image or option, "
+          + RunCommand.EXIT_LIMIT + " instruction limit reached, " + RunCommand.EXIT_HALTED
+          + " guest halted for good, " + RunCommand.EXIT_UNSUPPORTED + " unsupported request, "
+          + RunCommand.EXIT_STOPPED + " stopped from outside."
+    },
+    mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+  static final int EXIT_BAD_INPUT = 2;
+  static final int EXIT_LIMIT = 124;
+  static final int EXIT_HALTED = 125;
+  static final int EXIT_UNSUPPORTED = 126;
+  static final int EXIT_STOPPED = 130;
+
+  @Parameters(paramLabel = "IMAGE", description = "an ELF file, or a bundled guest: hello.elf, cpu.elf, memory.elf, idle.elf")
+  String image;
+
+  @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "RAM size (default 128M, as QEMU's virt board)")
+  long memoryBytes = MachineConfig.DEFAULT_RAM_BYTES;
+
+  @Option(names = "--time", paramLabel = "MODE",
+      description = "virtual (from the instruction count: same output every run) or host (default virtual)")
+  String time = "virtual";
+
+  @Option(names = "--max-instructions", paramLabel = "N", description = "stop after N instructions (default: no limit)")
+  long maxInstructions;
+
+  @Option(names = "--append", paramLabel = "ARGS", description = "the device tree's /chosen/bootargs, as QEMU's -append")
+  String append;
+
+  @Override
+  public Integer call() {
+    TimeMode mode;
+    switch (time) {
+      case "virtual": mode = TimeMode.VIRTUAL; break;
+      case "host": mode = TimeMode.HOST; break;
+      default:
+        System.err.println("crtr run: --time must be 'virtual' or 'host', not '" + time + "'");
+        return EXIT_BAD_INPUT;
+    }
+    if (maxInstructions < 0) {
+      System.err.println("crtr run: --max-instructions must not be negative");
+      return EXIT_BAD_INPUT;
+    }
+    MachineConfig config;
+    ElfImage elf;
+    try {
+      config = MachineConfig.defaults().withRamBytes(memoryBytes).withTimeMode(mode).withBootargs(append);
+      elf = GuestImageSource.load(image);
+    } catch (Exception e) {
+      System.err.println("crtr run: " + message(e));
+      return EXIT_BAD_INPUT;
+    }
+    try (ConsoleOutput console = new ConsoleOutput()) {
+      Machine machine;
+      try {
+        machine = Machine.boot(config, elf, console);
+      } catch (Exception e) {
+        System.err.println("crtr run: " + image + ": " + message(e));
+        return EXIT_BAD_INPUT;
+      }
+      CountDownLatch finished = new CountDownLatch(1);
+      Thread onInterrupt = new Thread(() -> {
+        machine.requestStop();
+        try {
+          finished.await(5, TimeUnit.SECONDS); // let the summary reach the terminal
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(onInterrupt);
+      long start = System.nanoTime();
+      RunResult result = machine.run(maxInstructions);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      console.flush();
+      System.err.println(Summary.line(result, seconds));
+      finished.countDown();
+      return exitCode(result);
+    }
+  }
+
+  static String message(Exception e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  private static int exitCode(RunResult r) {
+    switch (r.reason()) {
+      case POWER_OFF: return r.exitCode() & 0xff;
+      case INSTRUCTION_LIMIT: return EXIT_LIMIT;
+      case HALTED: return EXIT_HALTED;
+      case UNSUPPORTED: return EXIT_UNSUPPORTED;
+      default: return EXIT_STOPPED;
+    }
+  }
+}

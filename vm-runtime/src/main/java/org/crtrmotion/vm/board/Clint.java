@@ -1,0 +1,102 @@
+package org.crtrmotion.vm.board;
+
+import org.crtrmotion.vm.bus.MmioDevice;
+import org.crtrmotion.vm.cpu.Causes;
+import org.crtrmotion.vm.cpu.InterruptLines;
+import org.crtrmotion.vm.cpu.Timer;
+import org.crtrmotion.vm.time.GuestClock;
+
+/** The core-local interruptor of one hart: msip, mtimecmp and mtime (SiFive CLINT layout). */
+public final class Clint implements MmioDevice, Timer {
+  public static final long BASE = 0x0200_0000L;
+  static final int MSIP = 0x0;
+  static final int MTIMECMP = 0x4000;
+  static final int MTIME = 0xbff8;
+
+  private final GuestClock clock;
+  private final InterruptLines hart;
+  private boolean msip; // machine software interrupt pending
+  private long mtimecmp = -1; // reset value: all ones, no deadline
+
+  public Clint(GuestClock clock, InterruptLines hart) {
+    this.clock = clock;
+    this.hart = hart;
+  }
+
+  @Override
+  public String name() {
+    return "clint";
+  }
+
+  @Override
+  public long size() {
+    return 0x10000;
+  }
+
+  @Override
+  public boolean accepts(long offset, int width) {
+    return width == 4 || width == 8;
+  }
+
+  @Override
+  public long read(long offset, int width) {
+    if (offset >= MSIP && offset < MSIP + 4) {
+      return msip ? 1 : 0;
+    }
+    if (offset >= MTIMECMP && offset < MTIMECMP + 8) {
+      return slice(mtimecmp, offset - MTIMECMP, width);
+    }
+    if (offset >= MTIME && offset < MTIME + 8) {
+      return slice(clock.now(), offset - MTIME, width);
+    }
+    return 0;
+  }
+
+  @Override
+  public void write(long offset, int width, long value) {
+    if (offset == MSIP) {
+      msip = (value & 1) != 0;
+      hart.setLine(Causes.IRQ_M_SOFT, msip);
+    } else if (offset >= MTIMECMP && offset < MTIMECMP + 8) {
+      mtimecmp = merge(mtimecmp, offset - MTIMECMP, width, value);
+      sync();
+    } else if (offset >= MTIME && offset < MTIME + 8) {
+      clock.set(merge(clock.now(), offset - MTIME, width, value));
+      sync();
+    }
+  }
+
+  /** 32-bit accesses reach either half of a 64-bit register. */
+  private static long slice(long register, long offset, int width) {
+    if (width == 8) {
+      return register;
+    }
+    return offset == 0 ? register & 0xffffffffL : register >>> 32;
+  }
+
+  private static long merge(long register, long offset, int width, long value) {
+    if (width == 8) {
+      return value;
+    }
+    return offset == 0
+        ? (register & 0xffffffff00000000L) | (value & 0xffffffffL)
+        : (register & 0xffffffffL) | (value << 32);
+  }
+
+  public long mtimecmp() {
+    return mtimecmp;
+  }
+
+  @Override
+  public void sync() {
+    hart.setLine(Causes.IRQ_M_TIMER, Long.compareUnsigned(clock.now(), mtimecmp) >= 0);
+  }
+
+  @Override
+  public long instructionsUntilChange() {
+    if (Long.compareUnsigned(clock.now(), mtimecmp) >= 0 || mtimecmp < 0) {
+      return Long.MAX_VALUE;
+    }
+    return clock.instructionsUntil(mtimecmp);
+  }
+}

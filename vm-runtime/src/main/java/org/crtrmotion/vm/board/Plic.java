@@ -1,0 +1,160 @@
+package org.crtrmotion.vm.board;
+
+import org.crtrmotion.vm.bus.MmioDevice;
+import org.crtrmotion.vm.cpu.Causes;
+import org.crtrmotion.vm.cpu.InterruptLines;
+
+/**
+ * The platform-level interrupt controller with QEMU virt's layout: sources 1..95, two contexts
+ * for the single hart (0 = M-mode, 1 = S-mode). Sources are level-triggered; a claimed source is
+ * not pending again until it is completed.
+ */
+public final class Plic implements MmioDevice {
+  public static final long BASE = 0x0c00_0000L;
+  public static final int SOURCES = 96; // source 0 does not exist
+  private static final int CONTEXTS = 2;
+  private static final int PENDING = 0x1000;
+  private static final int ENABLE = 0x2000;
+  private static final int ENABLE_STRIDE = 0x80;
+  private static final int CONTEXT = 0x20_0000;
+  private static final int CONTEXT_STRIDE = 0x1000;
+
+  private final InterruptLines hart;
+  private final int[] priority = new int[SOURCES];
+  private final boolean[] level = new boolean[SOURCES]; // line state from the device
+  private final boolean[] claimed = new boolean[SOURCES];
+  private final int[][] enable = new int[CONTEXTS][SOURCES / 32];
+  private final int[] threshold = new int[CONTEXTS];
+
+  public Plic(InterruptLines hart) {
+    this.hart = hart;
+  }
+
+  @Override
+  public String name() {
+    return "plic";
+  }
+
+  @Override
+  public long size() {
+    return 0x60_0000;
+  }
+
+  @Override
+  public boolean accepts(long offset, int width) {
+    return width == 4 && (offset & 3) == 0;
+  }
+
+  /** A device drives its interrupt line. */
+  public void setLevel(int source, boolean high) {
+    if (source <= 0 || source >= SOURCES || level[source] == high) {
+      return;
+    }
+    level[source] = high;
+    update();
+  }
+
+  private boolean pending(int source) {
+    return level[source] && !claimed[source];
+  }
+
+  @Override
+  public long read(long offset, int width) {
+    if (offset < PENDING) {
+      int source = (int) (offset >>> 2);
+      return source < SOURCES ? priority[source] : 0;
+    }
+    if (offset < ENABLE) {
+      int word = (int) ((offset - PENDING) >>> 2);
+      if (word >= SOURCES / 32) {
+        return 0;
+      }
+      int bits = 0;
+      for (int i = 0; i < 32; i++) {
+        if (pending(word * 32 + i)) {
+          bits |= 1 << i;
+        }
+      }
+      return bits & 0xffffffffL;
+    }
+    if (offset < CONTEXT) {
+      int context = (int) ((offset - ENABLE) / ENABLE_STRIDE);
+      int word = (int) (((offset - ENABLE) % ENABLE_STRIDE) >>> 2);
+      return context < CONTEXTS && word < SOURCES / 32 ? enable[context][word] & 0xffffffffL : 0;
+    }
+    int context = (int) ((offset - CONTEXT) / CONTEXT_STRIDE);
+    int register = (int) ((offset - CONTEXT) % CONTEXT_STRIDE);
+    if (context >= CONTEXTS) {
+      return 0;
+    }
+    if (register == 0) {
+      return threshold[context];
+    }
+    return register == 4 ? claim(context) : 0;
+  }
+
+  @Override
+  public void write(long offset, int width, long value) {
+    if (offset < PENDING) {
+      int source = (int) (offset >>> 2);
+      if (source > 0 && source < SOURCES) {
+        priority[source] = (int) value & 7;
+      }
+    } else if (offset >= ENABLE && offset < CONTEXT) {
+      int context = (int) ((offset - ENABLE) / ENABLE_STRIDE);
+      int word = (int) (((offset - ENABLE) % ENABLE_STRIDE) >>> 2);
+      if (context < CONTEXTS && word < SOURCES / 32) {
+        enable[context][word] = word == 0 ? (int) value & ~1 : (int) value;
+      }
+    } else if (offset >= CONTEXT) {
+      int context = (int) ((offset - CONTEXT) / CONTEXT_STRIDE);
+      int register = (int) ((offset - CONTEXT) % CONTEXT_STRIDE);
+      if (context >= CONTEXTS) {
+        return;
+      }
+      if (register == 0) {
+        threshold[context] = (int) value & 7;
+      } else if (register == 4) {
+        complete(context, (int) value);
+      }
+    }
+    update();
+  }
+
+  private boolean enabled(int context, int source) {
+    return (enable[context][source >>> 5] & (1 << (source & 31))) != 0;
+  }
+
+  /** The highest-priority pending enabled source above the threshold (lowest id on ties), or 0. */
+  private int best(int context) {
+    int best = 0;
+    int bestPriority = threshold[context];
+    for (int s = 1; s < SOURCES; s++) {
+      if (pending(s) && enabled(context, s) && priority[s] > bestPriority) {
+        best = s;
+        bestPriority = priority[s];
+      }
+    }
+    return best;
+  }
+
+  private long claim(int context) {
+    int source = best(context);
+    if (source != 0) {
+      claimed[source] = true;
+      update();
+    }
+    return source;
+  }
+
+  private void complete(int context, int source) {
+    if (source > 0 && source < SOURCES && enabled(context, source)) {
+      claimed[source] = false;
+    }
+  }
+
+  private void update() {
+    hart.setLine(Causes.IRQ_M_EXT, best(0) != 0);
+    hart.setLine(Causes.IRQ_S_EXT, best(1) != 0);
+  }
+}

@@ -1,0 +1,53 @@
+package org.crtrmotion.vm.board;
+
+import org.crtrmotion.vm.bus.MmioBus;
+import org.crtrmotion.vm.cpu.Hart;
+import org.crtrmotion.vm.cpu.Interpreter;
+import org.crtrmotion.vm.cpu.Mmu;
+import org.crtrmotion.vm.memory.GuestMemory;
+import org.crtrmotion.vm.time.GuestClock;
+import org.crtrmotion.vm.time.HostClock;
+import org.crtrmotion.vm.time.TimeMode;
+import org.crtrmotion.vm.time.VirtualClock;
+
+/** One hart, its RAM and the devices of QEMU's virt board, wired together. */
+public final class VirtBoard {
+  public final GuestMemory ram;
+  public final Hart hart = new Hart();
+  public final MmioBus bus = new MmioBus();
+  public final GuestClock clock;
+  public final Clint clint;
+  public final Plic plic;
+  public final Uart16550 uart;
+  public final SifiveTest test;
+  public final Mmu mmu;
+  public final Interpreter interpreter;
+
+  public VirtBoard(
+      long ramBase,
+      long ramBytes,
+      TimeMode timeMode,
+      long instructionsPerTick,
+      Uart16550.Output console,
+      PowerControl power) {
+    ram = new GuestMemory(ramBase, ramBytes);
+    clock =
+        timeMode == TimeMode.VIRTUAL
+            ? new VirtualClock(hart::instret, instructionsPerTick)
+            : new HostClock();
+    hart.csrs().setClock(clock);
+    clint = new Clint(clock, hart);
+    plic = new Plic(hart);
+    uart = new Uart16550(console, plic);
+    test = new SifiveTest(power);
+    bus.map(SifiveTest.BASE, test);
+    bus.map(Clint.BASE, clint);
+    bus.map(Plic.BASE, plic);
+    bus.map(Uart16550.BASE, uart);
+    for (int i = 0; i < EmptyVirtioSlot.COUNT; i++) {
+      bus.map(EmptyVirtioSlot.FIRST_BASE + i * EmptyVirtioSlot.STRIDE, new EmptyVirtioSlot(i));
+    }
+    mmu = new Mmu(hart, ram, bus);
+    interpreter = new Interpreter(hart, mmu, clint);
+  }
+}

@@ -1,0 +1,216 @@
+package org.crtrmotion.vm.machine;
+
+import java.util.List;
+import java.util.OptionalLong;
+import org.crtrmotion.vm.board.Htif;
+import org.crtrmotion.vm.board.PowerControl;
+import org.crtrmotion.vm.board.Uart16550;
+import org.crtrmotion.vm.board.VirtBoard;
+import org.crtrmotion.vm.board.fdt.VirtDeviceTree;
+import org.crtrmotion.vm.cpu.Causes;
+import org.crtrmotion.vm.cpu.CsrFile;
+import org.crtrmotion.vm.cpu.Hart;
+import org.crtrmotion.vm.cpu.Interpreter;
+import org.crtrmotion.vm.loader.BootImage;
+import org.crtrmotion.vm.loader.ElfImage;
+import org.crtrmotion.vm.memory.GuestMemory;
+
+/**
+ * A bootable virtual machine: the virt board with an image loaded and a device tree placed as
+ * QEMU places them, and the run loop that turns everything the guest does into a
+ * {@link RunResult}.
+ */
+public final class Machine {
+  private final MachineConfig config;
+  private final BootImage image;
+  private final Uart16550.Output console;
+  private VirtBoard board;
+  private long fdtAddress;
+  private long instructionsBeforeReset; // retired before the last guest-requested reset
+  private volatile RunResult outcome; // set by the board's power control, read by the run loop
+
+  private Machine(MachineConfig config, BootImage image, Uart16550.Output console) {
+    this.config = config;
+    this.image = image;
+    this.console = console;
+  }
+
+  /** Builds the machine and loads the image; fails when the image does not fit the board. */
+  public static Machine boot(MachineConfig config, BootImage image, Uart16550.Output console)
+      throws BootException {
+    Machine m = new Machine(config, image, console);
+    m.powerOn();
+    return m;
+  }
+
+  private void powerOn() throws BootException {
+    board =
+        new VirtBoard(
+            MachineConfig.RAM_BASE,
+            config.ramBytes(),
+            config.timeMode(),
+            config.instructionsPerTick(),
+            console,
+            new Power());
+    GuestMemory ram = board.ram;
+    for (BootImage.Segment s : image.segments()) {
+      long end = s.physicalAddress() + s.memorySize();
+      if (s.memorySize() > 0 && (!ram.contains(s.physicalAddress()) || !ram.contains(end - 1))) {
+        throw new BootException(
+            String.format(
+                "the image's segment at 0x%x..0x%x lies outside RAM 0x%x..0x%x: link it for the"
+                    + " virt board (RAM at 0x80000000) or give the machine more memory",
+                s.physicalAddress(), end, ram.base(), ram.base() + ram.size()));
+      }
+      ram.write(s.physicalAddress(), s.data(), 0, s.data().length);
+      ram.fillZero(s.physicalAddress() + s.data().length, s.memorySize() - s.data().length);
+    }
+    byte[] fdt =
+        VirtDeviceTree.build(
+            new VirtDeviceTree.Spec(ram.base(), ram.size(), config.bootargs(), 0, 0));
+    fdtAddress = VirtDeviceTree.fdtAddress(ram.base(), ram.size(), fdt.length);
+    ram.write(fdtAddress, fdt, 0, fdt.length);
+    installHtif();
+    ram.collectDirty(); // loading is not guest activity
+    Hart hart = board.hart;
+    // The state QEMU's reset vector leaves: a0 = hart id, a1 = device tree, jump to the entry.
+    hart.setX(10, 0);
+    hart.setX(11, fdtAddress);
+    hart.setPc(image.entry());
+  }
+
+  private void installHtif() {
+    if (!(image instanceof ElfImage)) {
+      return;
+    }
+    ElfImage elf = (ElfImage) image;
+    OptionalLong tohost = elf.symbol("tohost");
+    if (tohost.isPresent() && board.ram.contains(tohost.getAsLong())) {
+      long fromhost = elf.symbol("fromhost").orElse(0);
+      board.mmu.setStoreWatcher(
+          new Htif(board.ram, tohost.getAsLong(), board.ram.contains(fromhost) ? fromhost : 0, console, new Power()));
+    }
+  }
+
+  /** Runs the guest until it powers off, halts, or {@code maxInstructions} (0 = no limit) retire. */
+  public RunResult run(long maxInstructions) {
+    long limit = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
+    while (true) {
+      Interpreter cpu = board.interpreter;
+      long remaining = limit - instructionsRetired();
+      if (remaining <= 0) {
+        return result(StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
+      }
+      long end = remaining > Long.MAX_VALUE - board.hart.instret() ? Long.MAX_VALUE : board.hart.instret() + remaining;
+      int exit = cpu.run(end);
+      RunResult done = outcome;
+      if (done != null && done.reason() == StopReason.STOPPED && done.detail().equals(RESET)) {
+        resetAfterGuestRequest();
+        continue;
+      }
+      if (done != null) {
+        return result(done.reason(), done.exitCode(), done.detail());
+      }
+      if (exit == Interpreter.EXIT_BUDGET) {
+        return result(StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
+      }
+      if (exit == Interpreter.EXIT_WFI && !idle()) {
+        return result(
+            StopReason.HALTED,
+            0,
+            String.format(
+                "the guest waits in WFI with no interrupt that could wake it (pc 0x%x, mie 0x%x)",
+                board.hart.pc(), board.hart.csrs().peek(CsrFile.MIE)));
+      }
+    }
+  }
+
+  private static final String RESET = "reset requested by the guest";
+
+  private void resetAfterGuestRequest() {
+    instructionsBeforeReset += board.hart.instret();
+    outcome = null;
+    try {
+      powerOn();
+    } catch (BootException e) {
+      throw new IllegalStateException("the image that booted before no longer fits", e);
+    }
+  }
+
+  /**
+   * The hart sleeps in WFI: let time pass until the timer can wake it. Returns false when nothing
+   * ever can.
+   */
+  private boolean idle() {
+    Hart hart = board.hart;
+    if (hart.wfiWakeable()) {
+      return true;
+    }
+    long mtie = 1L << Causes.IRQ_M_TIMER;
+    long deadline = board.clint.mtimecmp();
+    if ((board.hart.csrs().peek(CsrFile.MIE) & mtie) == 0 || deadline == -1L) {
+      return false;
+    }
+    try {
+      board.clock.idleUntil(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      requestStop();
+    }
+    return true;
+  }
+
+  /** Asks a run in progress to stop soon; callable from any thread. */
+  public void requestStop() {
+    if (outcome == null) {
+      outcome = new RunResult(StopReason.STOPPED, 0, 0, "stop requested");
+    }
+    board.interpreter.requestStop();
+    board.clock.wake();
+  }
+
+  private RunResult result(StopReason reason, int exitCode, String detail) {
+    return new RunResult(reason, exitCode, instructionsRetired(), detail);
+  }
+
+  public long instructionsRetired() {
+    return instructionsBeforeReset + board.hart.instret();
+  }
+
+  public VirtBoard board() {
+    return board;
+  }
+
+  public long fdtAddress() {
+    return fdtAddress;
+  }
+
+  public List<BootImage.Segment> segments() {
+    return image.segments();
+  }
+
+  /** The board's power control: the finisher and HTIF end runs through it. */
+  private final class Power implements PowerControl {
+    @Override
+    public void powerOff(int exitCode) {
+      finish(new RunResult(StopReason.POWER_OFF, exitCode, 0, "guest powered off with exit code " + exitCode));
+    }
+
+    @Override
+    public void reset() {
+      finish(new RunResult(StopReason.STOPPED, 0, 0, RESET));
+    }
+
+    @Override
+    public void unsupported(String reason) {
+      finish(new RunResult(StopReason.UNSUPPORTED, 0, 0, reason));
+    }
+
+    private void finish(RunResult r) {
+      if (outcome == null) {
+        outcome = r;
+      }
+      board.interpreter.requestStop();
+    }
+  }
+}

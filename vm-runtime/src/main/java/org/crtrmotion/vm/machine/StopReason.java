@@ -1,0 +1,15 @@
+package org.crtrmotion.vm.machine;
+
+/** Why a run ended. */
+public enum StopReason {
+  /** The guest powered off (finisher or HTIF); the exit code is the guest's. */
+  POWER_OFF,
+  /** The instruction limit given to the run was reached. */
+  INSTRUCTION_LIMIT,
+  /** The guest waits in WFI and nothing can ever wake it. */
+  HALTED,
+  /** Someone outside the guest asked the machine to stop. */
+  STOPPED,
+  /** The guest asked the board for something it does not support. */
+  UNSUPPORTED
+}

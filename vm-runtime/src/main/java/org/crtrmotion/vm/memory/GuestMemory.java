@@ -1,0 +1,226 @@
+package org.crtrmotion.vm.memory;
+
+import java.util.Arrays;
+
+/**
+ * Guest RAM as 4 KiB pages allocated on first touch, with a dirty bitmap for pre-copy and a
+ * code bitmap so that writes to pages holding decoded instructions can invalidate them.
+ *
+ * <p>Hot paths never come here for a page that is already dirty: the CPU caches write
+ * translations only for dirty pages without code, and {@link #collectDirty()} tells it (through
+ * the {@link WriteTracker}) to drop them.
+ */
+public final class GuestMemory {
+  public static final int PAGE_SHIFT = 12;
+  public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+  public static final long PAGE_MASK = PAGE_SIZE - 1;
+
+  private final long base; // guest-physical address of the first byte
+  private final long size; // bytes, a multiple of the page size
+  private final byte[][] pages; // null = never touched, reads as zero
+  private final long[] dirty; // one bit per page, set by every write since the last collect
+  private final long[] code; // one bit per page holding decoded instructions
+  private final long[] watched; // one bit per page whose CPU stores are reported (HTIF tohost)
+  private WriteTracker tracker = WriteTracker.NONE;
+
+  /** Told when cached write permissions and decoded code must be dropped. */
+  public interface WriteTracker {
+    WriteTracker NONE =
+        new WriteTracker() {
+          @Override
+          public void codePageWritten(int pageIndex) {}
+
+          @Override
+          public void dirtyBitsCleared() {}
+        };
+
+    void codePageWritten(int pageIndex);
+
+    void dirtyBitsCleared();
+  }
+
+  public GuestMemory(long base, long size) {
+    if ((base & PAGE_MASK) != 0 || (size & PAGE_MASK) != 0 || size <= 0) {
+      throw new IllegalArgumentException(
+          "RAM base and size must be positive multiples of 4 KiB: base 0x"
+              + Long.toHexString(base) + ", size " + size);
+    }
+    long pageCount = size >>> PAGE_SHIFT;
+    if (pageCount > Integer.MAX_VALUE / 2) {
+      throw new IllegalArgumentException("RAM size " + size + " bytes is too large");
+    }
+    this.base = base;
+    this.size = size;
+    this.pages = new byte[(int) pageCount][];
+    this.dirty = new long[(int) ((pageCount + 63) >>> 6)];
+    this.code = new long[dirty.length];
+    this.watched = new long[dirty.length];
+  }
+
+  public void setWriteTracker(WriteTracker tracker) {
+    this.tracker = tracker == null ? WriteTracker.NONE : tracker;
+  }
+
+  public long base() {
+    return base;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public int pageCount() {
+    return pages.length;
+  }
+
+  public boolean contains(long physicalAddress) {
+    return physicalAddress - base >= 0 && physicalAddress - base < size;
+  }
+
+  /** Index of the page holding {@code physicalAddress}; the caller has checked {@link #contains}. */
+  public int pageIndex(long physicalAddress) {
+    return (int) ((physicalAddress - base) >>> PAGE_SHIFT);
+  }
+
+  /** The page's backing array, allocated on first touch. */
+  public byte[] page(int pageIndex) {
+    byte[] p = pages[pageIndex];
+    if (p == null) {
+      p = new byte[PAGE_SIZE];
+      pages[pageIndex] = p;
+    }
+    return p;
+  }
+
+  /** The page's array if it was ever touched, else null (a zero page). */
+  public byte[] pageIfPresent(int pageIndex) {
+    return pages[pageIndex];
+  }
+
+  public boolean isDirty(int pageIndex) {
+    return (dirty[pageIndex >>> 6] & (1L << pageIndex)) != 0;
+  }
+
+  public boolean isCode(int pageIndex) {
+    return (code[pageIndex >>> 6] & (1L << pageIndex)) != 0;
+  }
+
+  /** Records that the page holds decoded instructions: the next write to it is reported. */
+  public void markCode(int pageIndex) {
+    code[pageIndex >>> 6] |= 1L << pageIndex;
+  }
+
+  /** The decode cache of this page was dropped without a write (FENCE.I). */
+  public void clearCode(int pageIndex) {
+    code[pageIndex >>> 6] &= ~(1L << pageIndex);
+  }
+
+  public boolean isWatched(int pageIndex) {
+    return (watched[pageIndex >>> 6] & (1L << pageIndex)) != 0;
+  }
+
+  /** CPU stores to this page always take the slow path, which reports them. */
+  public void watch(int pageIndex) {
+    watched[pageIndex >>> 6] |= 1L << pageIndex;
+  }
+
+  /** Every write path (CPU slow path, page-table A/D updates, device DMA) calls this first. */
+  public void noteWrite(int pageIndex) {
+    dirty[pageIndex >>> 6] |= 1L << pageIndex;
+    long bit = 1L << pageIndex;
+    if ((code[pageIndex >>> 6] & bit) != 0) {
+      code[pageIndex >>> 6] &= ~bit;
+      tracker.codePageWritten(pageIndex);
+    }
+  }
+
+  /** Returns the pages written since the last call as a bitmap, and starts a new interval. */
+  public long[] collectDirty() {
+    long[] snapshot = dirty.clone();
+    Arrays.fill(dirty, 0);
+    tracker.dirtyBitsCleared();
+    return snapshot;
+  }
+
+  public int dirtyPageCount() {
+    int n = 0;
+    for (long w : dirty) {
+      n += Long.bitCount(w);
+    }
+    return n;
+  }
+
+  /** Writes bytes at a physical address (loaders, devices), marking pages dirty. */
+  public void write(long physicalAddress, byte[] data, int offset, int length) {
+    checkRange(physicalAddress, length);
+    long addr = physicalAddress;
+    int done = 0;
+    while (done < length) {
+      int index = pageIndex(addr);
+      int inPage = (int) (addr & PAGE_MASK);
+      int n = Math.min(length - done, PAGE_SIZE - inPage);
+      noteWrite(index);
+      System.arraycopy(data, offset + done, page(index), inPage, n);
+      done += n;
+      addr += n;
+    }
+  }
+
+  /** Zero-fills a range (an ELF segment's bss), marking pages dirty. */
+  public void fillZero(long physicalAddress, long length) {
+    checkRange(physicalAddress, length);
+    long addr = physicalAddress;
+    long end = physicalAddress + length;
+    while (addr < end) {
+      int index = pageIndex(addr);
+      int inPage = (int) (addr & PAGE_MASK);
+      int n = (int) Math.min(end - addr, PAGE_SIZE - inPage);
+      if (pages[index] != null) {
+        noteWrite(index);
+        Arrays.fill(pages[index], inPage, inPage + n, (byte) 0);
+      }
+      addr += n;
+    }
+  }
+
+  /** Reads bytes from a physical address; untouched pages read as zero. */
+  public void read(long physicalAddress, byte[] into, int offset, int length) {
+    checkRange(physicalAddress, length);
+    long addr = physicalAddress;
+    int done = 0;
+    while (done < length) {
+      int index = pageIndex(addr);
+      int inPage = (int) (addr & PAGE_MASK);
+      int n = Math.min(length - done, PAGE_SIZE - inPage);
+      byte[] p = pages[index];
+      if (p == null) {
+        Arrays.fill(into, offset + done, offset + done + n, (byte) 0);
+      } else {
+        System.arraycopy(p, inPage, into, offset + done, n);
+      }
+      done += n;
+      addr += n;
+    }
+  }
+
+  public long readLong(long physicalAddress) {
+    byte[] b = new byte[8];
+    read(physicalAddress, b, 0, 8);
+    return LittleEndian.getLong(b, 0);
+  }
+
+  public void writeLong(long physicalAddress, long value) {
+    byte[] b = new byte[8];
+    LittleEndian.putLong(b, 0, value);
+    write(physicalAddress, b, 0, 8);
+  }
+
+  private void checkRange(long physicalAddress, long length) {
+    if (length < 0 || !contains(physicalAddress) || (length > 0 && !contains(physicalAddress + length - 1))) {
+      throw new IllegalArgumentException(
+          String.format(
+              "range 0x%x..0x%x is outside RAM 0x%x..0x%x",
+              physicalAddress, physicalAddress + length, base, base + size));
+    }
+  }
+}
