@@ -349,7 +349,8 @@ public final class Interpreter {
       csrs.checkAccess(csr, writes, insn);
       long old = csrs.read(csr);
       if (writes) {
-        csrs.write(csr, kind == 1 ? old | operand : old & ~operand);
+        long base = csrs.modifyBase(csr, old);
+        csrs.write(csr, kind == 1 ? base | operand : base & ~operand);
       }
       h.x[rd] = old;
     }
