@@ -259,6 +259,9 @@ public final class Mmu {
       throw new Trap(Causes.STORE_ACCESS, va);
     }
     bus.write(pa, width, value);
+    // A device write may move a deadline (mtimecmp, mtime) without changing any interrupt line,
+    // and the interpreter's next check was computed from the old one.
+    hart.requestCheck();
   }
 
   /**
