@@ -97,10 +97,11 @@ final class FpExecutor {
       case FEQ_D: x[rd] = SoftFloat.eqD(f[rs1], f[rs2], st) ? 1 : 0; return;
       case FLT_D: x[rd] = SoftFloat.ltD(f[rs1], f[rs2], st) ? 1 : 0; return;
       case FLE_D: x[rd] = SoftFloat.leD(f[rs1], f[rs2], st) ? 1 : 0; return;
-      case FCVT_D_S: writeD(rd, SoftFloat.sToD(unbox(f[rs1]), st)); return;
       default:
         break;
     }
+    // Even ops that cannot round (fcvt.d.s, fcvt.d.w) decode rm as usual: dynamic with a
+    // reserved frm is illegal.
     int rm = roundingMode(imm & 7);
     switch (op) {
       case FADD_S: writeS(rd, SoftFloat.addS(unbox(f[rs1]), unbox(f[rs2]), rm, st)); break;
@@ -122,6 +123,7 @@ final class FpExecutor {
       case FNMSUB_D: writeD(rd, SoftFloat.fnmsubD(f[rs1], f[rs2], f[rs3], rm, st)); break;
       case FNMADD_D: writeD(rd, SoftFloat.fnmaddD(f[rs1], f[rs2], f[rs3], rm, st)); break;
       case FCVT_S_D: writeS(rd, SoftFloat.dToS(f[rs1], rm, st)); break;
+      case FCVT_D_S: writeD(rd, SoftFloat.sToD(unbox(f[rs1]), st)); break;
       case FCVT_W_S: x[rd] = SoftFloat.sToW(unbox(f[rs1]), rm, st); break;
       case FCVT_WU_S: x[rd] = SoftFloat.sToWu(unbox(f[rs1]), rm, st); break;
       case FCVT_L_S: x[rd] = SoftFloat.sToL(unbox(f[rs1]), rm, st); break;
