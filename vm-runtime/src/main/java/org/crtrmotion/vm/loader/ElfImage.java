@@ -1,8 +1,10 @@
 package org.crtrmotion.vm.loader;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * A parsed RV64 executable, ready to copy into guest memory.
@@ -20,11 +22,9 @@ import java.util.OptionalLong;
 public record ElfImage(long entry, List<Segment> segments, Map<String, Long> symbols) implements BootImage {
 
     public ElfImage {
-        segments = List.copyOf(segments);
-        symbols = Map.copyOf(symbols);
-        if (segments.isEmpty()) {
-            throw new IllegalArgumentException("an image needs at least one segment");
-        }
+        segments = Segments.checked(segments);
+        // Sorted, not Map.copyOf: that one's iteration order changes from one JVM run to the next.
+        symbols = Collections.unmodifiableMap(new TreeMap<>(symbols));
     }
 
     public OptionalLong symbol(String name) {

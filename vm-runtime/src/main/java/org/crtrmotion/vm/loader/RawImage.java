@@ -11,10 +11,7 @@ import java.util.List;
 public record RawImage(long entry, List<Segment> segments) implements BootImage {
 
     public RawImage {
-        segments = List.copyOf(segments);
-        if (segments.isEmpty()) {
-            throw new IllegalArgumentException("an image needs at least one segment");
-        }
+        segments = Segments.checked(segments);
     }
 
     public static RawImage of(byte[] bytes, long loadAddress) throws ImageFormatException {

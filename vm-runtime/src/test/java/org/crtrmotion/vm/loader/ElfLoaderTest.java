@@ -194,6 +194,23 @@ class ElfLoaderTest {
     }
 
     @Test
+    void symbolsIterateInNameOrderSoEveryRunSeesTheSameOrder() throws Exception {
+        byte[] elf = ElfBuilder.minimal().global("zeta", 3).global("alpha", 1).global("mid", 2).build();
+
+        assertEquals(List.of("alpha", "mid", "zeta"), List.copyOf(ElfLoader.parse(elf).symbols().keySet()));
+    }
+
+    @Test
+    void imageCannotBeBuiltFromOverlappingOrNoSegments() {
+        Segment low = new Segment(0x8000_0000L, 0x8000_0000L, CODE, 0x1000, true);
+        Segment high = new Segment(0x8000_0fffL, 0x8000_0fffL, DATA, DATA.length, false);
+
+        assertThrows(IllegalArgumentException.class, () -> new ElfImage(0, List.of(low, high), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new ElfImage(0, List.of(), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RawImage(0, List.of(high, low)));
+    }
+
+    @Test
     void segmentsCompareByContent() {
         Segment a = new Segment(0x8000_0000L, 0x8000_0000L, new byte[] {1, 2}, 2, true);
         Segment b = new Segment(0x8000_0000L, 0x8000_0000L, new byte[] {1, 2}, 2, true);

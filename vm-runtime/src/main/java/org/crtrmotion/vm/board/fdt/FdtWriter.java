@@ -14,8 +14,8 @@ import java.util.Set;
  * one pass, the way libfdt's sequential-write mode does: nodes are opened and closed in
  * order, and each node's properties come before its children.
  *
- * <p>The memory reservation map is always empty: the board reserves nothing, and OpenSBI adds
- * its own reservations at run time.
+ * <p>The memory reservation map is always empty: the board reserves nothing, and OpenSBI marks
+ * the memory it keeps with /reserved-memory nodes at run time.
  */
 public final class FdtWriter {
     static final int MAGIC = 0xd00dfeed;
@@ -42,7 +42,6 @@ public final class FdtWriter {
         final String path;
         final Set<String> properties = new HashSet<>();
         final Set<String> children = new HashSet<>();
-        boolean hasChildren;
 
         OpenNode(String path) {
             this.path = path;
@@ -65,7 +64,6 @@ public final class FdtWriter {
             if (!parent.children.add(name)) {
                 throw new IllegalArgumentException(parent.path + " already has a child node " + name);
             }
-            parent.hasChildren = true;
             open.push(new OpenNode(parent.path.equals("/") ? "/" + name : parent.path + "/" + name));
         }
         word(FDT_BEGIN_NODE);
@@ -133,7 +131,7 @@ public final class FdtWriter {
         if (node == null) {
             throw new IllegalStateException("property " + name + " outside any node");
         }
-        if (node.hasChildren) {
+        if (!node.children.isEmpty()) {
             throw new IllegalStateException("property " + name + " of " + node.path
                     + " comes after a child node; properties must precede children");
         }
@@ -209,10 +207,10 @@ public final class FdtWriter {
     private static void checkNodeName(String name, String parent) {
         int at = name.indexOf('@');
         String base = at < 0 ? name : name.substring(0, at);
-        if (base.isEmpty() || base.length() > MAX_NAME_LENGTH || !name.matches("[0-9A-Za-z,._+@-]+")
-                || name.indexOf('@', at + 1) >= 0) {
+        if (!base.matches("[A-Za-z][0-9A-Za-z,._+-]{0,30}")
+                || at >= 0 && !name.substring(at + 1).matches("[0-9A-Za-z,._+-]+")) {
             throw new IllegalArgumentException("invalid node name \"" + name + "\" under " + parent
-                    + ": 1 to 31 of [0-9A-Za-z,._+-], optionally @unit-address");
+                    + ": a letter, then up to 30 of [0-9A-Za-z,._+-], optionally @unit-address");
         }
     }
 

@@ -201,6 +201,9 @@ class FdtWriterTest {
         assertThrows(IllegalArgumentException.class, () -> fdt.beginNode("has space"));
         assertThrows(IllegalArgumentException.class, () -> fdt.beginNode("@1000"));
         assertThrows(IllegalArgumentException.class, () -> fdt.beginNode("a".repeat(32)));
+        assertThrows(IllegalArgumentException.class, () -> fdt.beginNode("1wire"));
+        assertThrows(IllegalArgumentException.class, () -> fdt.beginNode("uart@"));
+        assertThrows(IllegalArgumentException.class, () -> fdt.beginNode("uart@1@2"));
         assertThrows(IllegalArgumentException.class, () -> fdt.propertyU32("", 1));
         assertThrows(IllegalArgumentException.class, () -> fdt.propertyU32("p".repeat(32), 1));
         assertThrows(IllegalArgumentException.class, () -> fdt.propertyU32("bad/name", 1));
