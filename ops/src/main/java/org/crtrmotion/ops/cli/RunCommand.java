@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
       "the guest's exit code as this command's.",
       "Exit codes besides the guest's: " + RunCommand.EXIT_BAD_INPUT + " bad image or option, "
           + RunCommand.EXIT_LIMIT + " instruction limit reached, " + RunCommand.EXIT_HALTED
-          + " guest halted for good, " + RunCommand.EXIT_UNSUPPORTED + " unsupported request, "
+          + " guest halted or stuck for good, " + RunCommand.EXIT_UNSUPPORTED + " unsupported request or internal error, "
           + RunCommand.EXIT_STOPPED + " stopped from outside."
     },
     mixinStandardHelpOptions = true)
@@ -107,8 +107,8 @@ final class RunCommand implements Callable<Integer> {
     switch (r.reason()) {
       case POWER_OFF: return r.exitCode() & 0xff;
       case INSTRUCTION_LIMIT: return EXIT_LIMIT;
-      case HALTED: return EXIT_HALTED;
-      case UNSUPPORTED: return EXIT_UNSUPPORTED;
+      case HALTED: case STUCK: return EXIT_HALTED;
+      case UNSUPPORTED: case INTERNAL_ERROR: return EXIT_UNSUPPORTED;
       default: return EXIT_STOPPED;
     }
   }

@@ -11,7 +11,9 @@ import org.crtrmotion.vm.cpu.InterruptLines;
  */
 public final class Plic implements MmioDevice {
   public static final long BASE = 0x0c00_0000L;
-  public static final int SOURCES = 96; // source 0 does not exist
+  /** Sources 1..96 (the device tree's riscv,ndev is 96, as QEMU writes it); 0 does not exist. */
+  public static final int SOURCES = 97;
+  private static final int WORDS = (SOURCES + 31) / 32;
   private static final int CONTEXTS = 2;
   private static final int PENDING = 0x1000;
   private static final int ENABLE = 0x2000;
@@ -23,7 +25,7 @@ public final class Plic implements MmioDevice {
   private final int[] priority = new int[SOURCES];
   private final boolean[] level = new boolean[SOURCES]; // line state from the device
   private final boolean[] claimed = new boolean[SOURCES];
-  private final int[][] enable = new int[CONTEXTS][SOURCES / 32];
+  private final int[][] enable = new int[CONTEXTS][WORDS];
   private final int[] threshold = new int[CONTEXTS];
 
   public Plic(InterruptLines hart) {
@@ -66,12 +68,13 @@ public final class Plic implements MmioDevice {
     }
     if (offset < ENABLE) {
       int word = (int) ((offset - PENDING) >>> 2);
-      if (word >= SOURCES / 32) {
+      if (word >= WORDS) {
         return 0;
       }
       int bits = 0;
       for (int i = 0; i < 32; i++) {
-        if (pending(word * 32 + i)) {
+        int source = word * 32 + i;
+        if (source < SOURCES && pending(source)) {
           bits |= 1 << i;
         }
       }
@@ -80,7 +83,7 @@ public final class Plic implements MmioDevice {
     if (offset < CONTEXT) {
       int context = (int) ((offset - ENABLE) / ENABLE_STRIDE);
       int word = (int) (((offset - ENABLE) % ENABLE_STRIDE) >>> 2);
-      return context < CONTEXTS && word < SOURCES / 32 ? enable[context][word] & 0xffffffffL : 0;
+      return context < CONTEXTS && word < WORDS ? enable[context][word] & 0xffffffffL : 0;
     }
     int context = (int) ((offset - CONTEXT) / CONTEXT_STRIDE);
     int register = (int) ((offset - CONTEXT) % CONTEXT_STRIDE);
@@ -103,7 +106,7 @@ public final class Plic implements MmioDevice {
     } else if (offset >= ENABLE && offset < CONTEXT) {
       int context = (int) ((offset - ENABLE) / ENABLE_STRIDE);
       int word = (int) (((offset - ENABLE) % ENABLE_STRIDE) >>> 2);
-      if (context < CONTEXTS && word < SOURCES / 32) {
+      if (context < CONTEXTS && word < WORDS) {
         enable[context][word] = word == 0 ? (int) value & ~1 : (int) value;
       }
     } else if (offset >= CONTEXT) {

@@ -19,7 +19,7 @@ import org.crtrmotion.vm.memory.LittleEndian;
  */
 public final class Interpreter {
   /** Why {@link #run} returned. */
-  public static final int EXIT_BUDGET = 1, EXIT_WFI = 2, EXIT_STOP = 3;
+  public static final int EXIT_BUDGET = 1, EXIT_WFI = 2, EXIT_STOP = 3, EXIT_STUCK = 4;
 
   /** Longest stretch without a look at stop requests and the host clock. */
   private static final long MAX_SLICE = 1 << 20;
@@ -31,6 +31,9 @@ public final class Interpreter {
   private long budgetEnd;
   private int pendingExit;
   private volatile boolean stopRequested;
+  private long lastTrapTarget = -1; // where the last exception sent the hart
+  private long lastTrapInstret = -1; // the instruction count at that moment
+  private String stuckReason;
 
   public Interpreter(Hart hart, Mmu mmu, Timer timer) {
     this.h = hart;
@@ -217,11 +220,29 @@ public final class Interpreter {
         }
       } catch (Trap t) {
         h.instret = instret;
+        if (isFetchFault(t.cause) && pc == lastTrapTarget && instret == lastTrapInstret) {
+          // The handler itself cannot be fetched: the hart would trap here forever.
+          h.pc = pc;
+          stuckReason = String.format(
+              "the guest is stuck: its trap handler at 0x%x cannot be fetched (%s)", pc, t.getMessage());
+          return EXIT_STUCK;
+        }
         long tval = t.tval == Trap.INSTRUCTION_BITS ? mmu.instructionBits(pc) : t.tval;
         h.takeException(t.cause, tval, pc);
         pc = h.pc;
+        lastTrapTarget = pc;
+        lastTrapInstret = instret;
       }
     }
+  }
+
+  private static boolean isFetchFault(int cause) {
+    return cause == Causes.FETCH_ACCESS || cause == Causes.FETCH_PAGE_FAULT;
+  }
+
+  /** Why the last run returned {@link #EXIT_STUCK}. */
+  public String stuckReason() {
+    return stuckReason;
   }
 
   private long load(long instret, long va, int width) {

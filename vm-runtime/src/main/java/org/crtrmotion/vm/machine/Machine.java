@@ -102,7 +102,15 @@ public final class Machine {
         return result(StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
       }
       long end = remaining > Long.MAX_VALUE - board.hart.instret() ? Long.MAX_VALUE : board.hart.instret() + remaining;
-      int exit = cpu.run(end);
+      int exit;
+      try {
+        exit = cpu.run(end);
+      } catch (RuntimeException e) {
+        // A defect of ours, not the guest's: end the run cleanly and say where it happened.
+        return result(StopReason.INTERNAL_ERROR, 0, String.format(
+            "internal error of the machine at pc 0x%x after %d instructions: %s",
+            board.hart.pc(), instructionsRetired(), e));
+      }
       RunResult done = outcome;
       if (done != null && done.reason() == StopReason.STOPPED && done.detail().equals(RESET)) {
         resetAfterGuestRequest();
@@ -110,6 +118,9 @@ public final class Machine {
       }
       if (done != null) {
         return result(done.reason(), done.exitCode(), done.detail());
+      }
+      if (exit == Interpreter.EXIT_STUCK) {
+        return result(StopReason.STUCK, 0, cpu.stuckReason());
       }
       if (exit == Interpreter.EXIT_BUDGET) {
         return result(StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");

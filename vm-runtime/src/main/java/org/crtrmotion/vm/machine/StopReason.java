@@ -8,6 +8,10 @@ public enum StopReason {
   INSTRUCTION_LIMIT,
   /** The guest waits in WFI and nothing can ever wake it. */
   HALTED,
+  /** The guest can make no progress at all (its trap handler cannot even be fetched). */
+  STUCK,
+  /** A defect in the machine itself ended the run (never the guest's doing). */
+  INTERNAL_ERROR,
   /** Someone outside the guest asked the machine to stop. */
   STOPPED,
   /** The guest asked the board for something it does not support. */
