@@ -31,8 +31,8 @@ public final class Interpreter {
   private long budgetEnd;
   private int pendingExit;
   private volatile boolean stopRequested;
-  private long lastTrapTarget = -1; // where the last exception sent the hart
-  private long lastTrapInstret = -1; // the instruction count at that moment
+  private long lastTrapInstret = -1; // the instruction count at the last exception
+  private int trapsInPlace; // exceptions in a row that returned to the pc that raised them
   private String stuckReason;
 
   public Interpreter(Hart hart, Mmu mmu, Timer timer) {
@@ -220,24 +220,23 @@ public final class Interpreter {
         }
       } catch (Trap t) {
         h.instret = instret;
-        if (isFetchFault(t.cause) && pc == lastTrapTarget && instret == lastTrapInstret) {
-          // The handler itself cannot be fetched: the hart would trap here forever.
-          h.pc = pc;
-          stuckReason = String.format(
-              "the guest is stuck: its trap handler at 0x%x cannot be fetched (%s)", pc, t.getMessage());
-          return EXIT_STUCK;
-        }
         long tval = t.tval == Trap.INSTRUCTION_BITS ? mmu.instructionBits(pc) : t.tval;
         h.takeException(t.cause, tval, pc);
-        pc = h.pc;
-        lastTrapTarget = pc;
+        // A trap that lands where it was raised, with nothing retired since the last one, leaves
+        // the same state from its second time on (xPP, xPIE settle): the hart would trap there
+        // forever, whether its handler cannot be fetched or its first instruction traps. A
+        // handler that faults into another mode's handler lands elsewhere and is not stuck.
+        trapsInPlace = h.pc == pc && instret == lastTrapInstret ? trapsInPlace + 1 : 0;
         lastTrapInstret = instret;
+        pc = h.pc;
+        if (trapsInPlace >= 2) {
+          stuckReason = String.format(
+              "the guest is stuck: its trap handler at 0x%x traps to itself before retiring an"
+                  + " instruction (%s)", pc, t.getMessage());
+          return EXIT_STUCK;
+        }
       }
     }
-  }
-
-  private static boolean isFetchFault(int cause) {
-    return cause == Causes.FETCH_ACCESS || cause == Causes.FETCH_PAGE_FAULT;
   }
 
   /** Why the last run returned {@link #EXIT_STUCK}. */

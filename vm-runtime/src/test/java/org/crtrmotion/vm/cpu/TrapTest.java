@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Synchronous exceptions, trap entry and return, and delegation to S-mode. */
 class TrapTest {
@@ -339,5 +340,58 @@ class TrapTest {
     h.hart.mstatus |= MSTATUS_SIE;
     h.enter(PRIV_S).run(ecall());
     assertEquals(MSTATUS_SIE, h.hart.mstatus & (MSTATUS_SIE | MSTATUS_SPIE));
+  }
+
+  // ------------------------------------------------------------------ handlers that cannot run
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void handlerThatCannotBeFetchedEndsTheRunAsStuck() {
+    h.hart.mtvec = 0x4000_0000L;
+    h.program(-1);
+    assertEquals(Interpreter.EXIT_STUCK, h.step(100));
+    assertEquals(0x4000_0000L, h.hart.pc());
+    assertEquals(Causes.FETCH_ACCESS, h.hart.mcause);
+    assertEquals(0, h.hart.instret());
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void handlerWhoseFirstInstructionTrapsEndsTheRunAsStuck() {
+    h.hart.mtvec = CpuHarness.DATA; // zeroed RAM: the all-zero parcel is illegal
+    h.program(ecall());
+    assertEquals(Interpreter.EXIT_STUCK, h.step(100));
+    assertEquals(CpuHarness.DATA, h.hart.pc());
+    assertEquals(Causes.ILLEGAL_INSTRUCTION, h.hart.mcause);
+    assertTrue(h.board.interpreter.stuckReason().contains("0x80200000"), h.board.interpreter.stuckReason());
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void supervisorHandlerThatFaultsIntoAWorkingMachineHandlerIsNotStuck() {
+    h.hart.medeleg = 1L << Causes.ECALL_FROM_U;
+    h.hart.stvec = 0x4000_0000L;
+    h.enter(PRIV_U).program(ecall());
+    assertEquals(Interpreter.EXIT_BUDGET, h.step(5));
+    assertTrue(h.trapped(Causes.FETCH_ACCESS));
+    assertEquals(0x4000_0000L, h.hart.mepc);
+    assertEquals(PRIV_S, mpp());
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void handlerThatRecoversAfterItsFirstFaultIsNotStuck() {
+    // The handler's first load runs with MPRV as the trapped mode (U, translated, no mapping);
+    // the fault from M-mode itself sets MPP = M, and the retry then works untranslated.
+    PageTables pt = new PageTables(h, CpuHarness.RAM_BASE + 0x40_0000);
+    pt.map4k(CODE, CODE, PageTables.R | PageTables.X | PageTables.U | PageTables.A);
+    h.hart.satp = pt.satp();
+    h.hart.mstatus |= MSTATUS_MPRV;
+    h.x(10, CpuHarness.DATA);
+    h.writeLong(CpuHarness.DATA, 5);
+    h.place(TRAP_VECTOR, ld(5, 10, 0), jal(0, 0));
+    h.enter(PRIV_U).program(ecall());
+    assertEquals(Interpreter.EXIT_BUDGET, h.step(3));
+    assertEquals(5, h.x(5));
   }
 }
