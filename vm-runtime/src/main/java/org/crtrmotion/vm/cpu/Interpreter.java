@@ -220,7 +220,10 @@ public final class Interpreter {
         }
       } catch (Trap t) {
         h.instret = instret;
-        long tval = t.tval == Trap.INSTRUCTION_BITS ? mmu.instructionBits(pc) : t.tval;
+        // Only an illegal instruction asks for its bits: in any other tval the marker's value
+        // is a genuine address (a jump or an access to 1 << 63).
+        long tval = t.cause == Causes.ILLEGAL_INSTRUCTION && t.tval == Trap.INSTRUCTION_BITS
+            ? mmu.instructionBits(pc) : t.tval;
         h.takeException(t.cause, tval, pc);
         // A trap that lands where it was raised, with nothing retired since the last one, leaves
         // the same state from its second time on (xPP, xPIE settle): the hart would trap there

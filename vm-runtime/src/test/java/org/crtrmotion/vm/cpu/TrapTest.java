@@ -394,4 +394,22 @@ class TrapTest {
     assertEquals(Interpreter.EXIT_BUDGET, h.step(3));
     assertEquals(5, h.x(5));
   }
+
+  // ------------------------------------------------------------------ tval edge values
+
+  @Test
+  void fetchFaultAtTheTopBitAddressReportsThatAddress() {
+    h.x(6, Long.MIN_VALUE).run(jalr(0, 6, 0));
+    h.step(1);
+    assertTrue(h.trapped(Causes.FETCH_ACCESS));
+    assertEquals(Long.MIN_VALUE, h.hart.mtval);
+    assertEquals(Long.MIN_VALUE, h.hart.mepc);
+  }
+
+  @Test
+  void loadFaultAtTheTopBitAddressReportsThatAddress() {
+    h.x(6, Long.MIN_VALUE).run(ld(5, 6, 0));
+    assertTrue(h.trapped(Causes.LOAD_ACCESS));
+    assertEquals(Long.MIN_VALUE, h.hart.mtval);
+  }
 }
