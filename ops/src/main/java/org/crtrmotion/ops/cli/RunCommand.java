@@ -89,13 +89,21 @@ final class RunCommand implements Callable<Integer> {
         }
       });
       Runtime.getRuntime().addShutdownHook(onInterrupt);
-      long start = System.nanoTime();
-      RunResult result = machine.run(maxInstructions);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      console.flush();
-      System.err.println(Summary.line(result, seconds));
-      finished.countDown();
-      return exitCode(result);
+      try {
+        long start = System.nanoTime();
+        RunResult result = machine.run(maxInstructions);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        console.flush();
+        System.err.println(Summary.line(result, seconds));
+        return exitCode(result);
+      } finally {
+        finished.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C arrived: the hook is running and waits for the summary printed above.
+        }
+      }
     }
   }
 
