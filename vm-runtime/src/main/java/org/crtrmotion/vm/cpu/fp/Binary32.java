@@ -52,8 +52,8 @@ final class Binary32 {
         if (q == 0) {
             return Float.floatToRawIntBits((float) q);
         }
-        double r = Math.fma(-q, y, x);
-        return round(q, y > 0 ? r : -r, rm, st);
+        double r = Math.fma(-q, y, x); // x/y - q = r/y
+        return round(q, FpBits.signTimes(r, y), rm, st);
     }
 
     static int sqrt(int a, int rm, FpStatus st) {
@@ -92,14 +92,14 @@ final class Binary32 {
      */
     static int round(double s, double err, int rm, FpStatus st) {
         float f = (float) s;
-        if (err == 0 && f == s) {
-            return Float.floatToRawIntBits(f);
-        }
         float af = Math.abs(f);
         if (rm == RNE && af > Float.MIN_NORMAL && af <= Float.MAX_VALUE
                 && (err == 0 || !isSingleMidpoint(s))) {
-            st.flags |= NX;
+            st.flags |= (err != 0 | f != s) ? NX : 0; // no data-dependent branch on the hot path
             return Float.floatToRawIntBits(f);
+        }
+        if (err == 0 && f == s) {
+            return Float.floatToRawIntBits(f); // exact, including tiny results and directed modes
         }
         return roundSlow(s, err, rm, st);
     }
