@@ -39,10 +39,8 @@ final class Binary64 {
                 // Exact cancellation: Java's +0 is right except when rounding down.
                 return rm == RDN ? (a | b) & D_SIGN : Double.doubleToRawLongBits(s);
             }
-            // TwoSum; a sum below 2^-1021 is always exact, so a non-zero error implies a normal s.
-            double yy = s - x;
-            double err = (x - (s - yy)) + (y - yy);
-            return Double.doubleToRawLongBits(finish(s, err, rm, st));
+            // A sum below 2^-1021 is always exact, so a non-zero error implies a normal s.
+            return Double.doubleToRawLongBits(finish(s, twoSumError(x, y, s), rm, st));
         }
         return addSlow(a, b, rm, st);
     }
@@ -212,7 +210,8 @@ final class Binary64 {
         return rm == RNE || errSign == 0 ? hi : Rounding.adjustNoTie(hi, errSign, rm);
     }
 
-    private static double twoSumError(double a, double b, double s) {
+    /** Knuth's TwoSum: a + b - s exactly, for s = RN(a + b) without overflow. */
+    static double twoSumError(double a, double b, double s) {
         double bb = s - a;
         return (a - (s - bb)) + (b - bb);
     }
