@@ -74,7 +74,7 @@ class RunCommandTest {
   @Test
   void memoryTooSmallForTheImageIsRefused() {
     assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "memory.elf", "--memory", "1M"));
-    assertTrue(stderr().contains("outside RAM"), stderr());
+    assertTrue(stderr().contains("give the machine more memory"), stderr());
   }
 
   @Test
