@@ -146,6 +146,14 @@ public final class CsrFile {
     }
   }
 
+  /**
+   * The value CSRRS and CSRRC modify: what {@link #read} returned, except that mip's SEIP is only
+   * the software-writable bit there, or setting any other bit would latch the PLIC's line.
+   */
+  long modifyBase(int csr, long value) {
+    return csr == MIP ? (value & ~MIP_SEIP) | (hart.mipSoftware & MIP_SEIP) : value;
+  }
+
   private long status() {
     long s = hart.mstatus;
     return (s & MSTATUS_FS) == MSTATUS_FS ? s | (1L << 63) : s;

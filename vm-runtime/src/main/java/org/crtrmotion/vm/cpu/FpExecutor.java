@@ -74,7 +74,10 @@ final class FpExecutor {
       case FEQ_D: x[rd] = SoftFloat.eqD(f[rs1], f[rs2], st) ? 1 : 0; accrue(); return;
       case FLT_D: x[rd] = SoftFloat.ltD(f[rs1], f[rs2], st) ? 1 : 0; accrue(); return;
       case FLE_D: x[rd] = SoftFloat.leD(f[rs1], f[rs2], st) ? 1 : 0; accrue(); return;
-      case FCVT_D_S: f[rd] = SoftFloat.sToD(unbox(f[rs1]), st); break;
+      case FCVT_D_S:
+        rm(imm); // it cannot round, but a dynamic rm with a reserved frm is still illegal
+        f[rd] = SoftFloat.sToD(unbox(f[rs1]), st);
+        break;
       case FADD_S: f[rd] = box(SoftFloat.addS(unbox(f[rs1]), unbox(f[rs2]), rm(imm), st)); break;
       case FSUB_S: f[rd] = box(SoftFloat.subS(unbox(f[rs1]), unbox(f[rs2]), rm(imm), st)); break;
       case FMUL_S: f[rd] = box(SoftFloat.mulS(unbox(f[rs1]), unbox(f[rs2]), rm(imm), st)); break;

@@ -31,8 +31,8 @@ public final class Interpreter {
   private long budgetEnd;
   private int pendingExit;
   private volatile boolean stopRequested;
-  private long lastTrapTarget = -1; // where the last exception sent the hart
-  private long lastTrapInstret = -1; // the instruction count at that moment
+  private long lastTrapInstret = -1; // the instruction count at the last exception
+  private int trapsInPlace; // exceptions in a row that returned to the pc that raised them
   private String stuckReason;
 
   public Interpreter(Hart hart, Mmu mmu, Timer timer) {
@@ -258,23 +258,26 @@ public final class Interpreter {
     }
   }
 
-  /** Enters the guest's trap handler, or ends the run when even the handler cannot be fetched. */
+  /** Enters the guest's trap handler, or ends the run when the hart would trap there forever. */
   private void trap(Trap t) {
     long pc = h.pc;
-    if (isFetchFault(t.cause) && pc == lastTrapTarget && h.instret == lastTrapInstret) {
-      stuckReason = String.format(
-          "the guest is stuck: its trap handler at 0x%x cannot be fetched (%s)", pc, t.getMessage());
-      exitAfterThisInstruction(EXIT_STUCK);
-      return;
-    }
-    long tval = t.tval == Trap.INSTRUCTION_BITS ? mmu.instructionBits(pc) : t.tval;
+    // Only an illegal instruction asks for its bits: in any other tval the marker's value is a
+    // genuine address (a jump or an access to 1 << 63).
+    long tval = t.cause == Causes.ILLEGAL_INSTRUCTION && t.tval == Trap.INSTRUCTION_BITS
+        ? mmu.instructionBits(pc) : t.tval;
     h.takeException(t.cause, tval, pc);
-    lastTrapTarget = h.pc;
+    // A trap that lands where it was raised, with nothing retired since the last one, leaves the
+    // same state from its second time on (xPP, xPIE settle): the hart would trap there forever,
+    // whether its handler cannot be fetched or its first instruction traps. A handler that faults
+    // into another mode's handler lands elsewhere and is not stuck.
+    trapsInPlace = h.pc == pc && h.instret == lastTrapInstret ? trapsInPlace + 1 : 0;
     lastTrapInstret = h.instret;
-  }
-
-  private static boolean isFetchFault(int cause) {
-    return cause == Causes.FETCH_ACCESS || cause == Causes.FETCH_PAGE_FAULT;
+    if (trapsInPlace >= 2) {
+      stuckReason = String.format(
+          "the guest is stuck: its trap handler at 0x%x traps to itself before retiring an"
+              + " instruction (%s)", pc, t.getMessage());
+      exitAfterThisInstruction(EXIT_STUCK);
+    }
   }
 
   /** Why the last run returned {@link #EXIT_STUCK}. */
@@ -407,7 +410,8 @@ public final class Interpreter {
       csrs.checkAccess(csr, writes, insn);
       long old = csrs.read(csr);
       if (writes) {
-        csrs.write(csr, kind == 1 ? old | operand : old & ~operand);
+        long base = csrs.modifyBase(csr, old);
+        csrs.write(csr, kind == 1 ? base | operand : base & ~operand);
       }
       h.x[rd] = old;
     }

@@ -234,7 +234,7 @@ public final class Mmu {
       // Translate both pages first so that a fault leaves memory untouched.
       int dp = hart.dataPrivilege();
       translate(va, ACCESS_WRITE, dp);
-      translate(va + width - 1, ACCESS_WRITE, dp);
+      translate((va | 0xfff) + 1, ACCESS_WRITE, dp); // a fault there reports the page's start
       for (int i = 0; i < width; i++) {
         store(va + i, 1, value >>> (8 * i));
       }
@@ -259,6 +259,9 @@ public final class Mmu {
       throw new Trap(Causes.STORE_ACCESS, va);
     }
     bus.write(pa, width, value);
+    // A device write may move a deadline (mtimecmp, mtime) without changing any interrupt line,
+    // and the interpreter's next check was computed from the old one.
+    hart.requestCheck();
   }
 
   /**

@@ -9,7 +9,8 @@ public final class Trap extends RuntimeException {
 
   /**
    * A tval asking the interpreter to fill in the bits of the trapping instruction (for
-   * illegal-instruction traps raised where the raw bits are not at hand).
+   * illegal-instruction traps raised where the raw bits are not at hand). Only meaningful with
+   * {@link Causes#ILLEGAL_INSTRUCTION}: for the other causes it is the address 1 << 63.
    */
   public static final long INSTRUCTION_BITS = Long.MIN_VALUE;
 

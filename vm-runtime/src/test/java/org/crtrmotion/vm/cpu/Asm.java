@@ -188,4 +188,76 @@ public final class Asm {
   public static int fmsub(boolean d, int rm, int rd, int rs1, int rs2, int rs3) { return r4(0x47, d ? 1 : 0, rm, rd, rs1, rs2, rs3); }
   public static int fnmsub(boolean d, int rm, int rd, int rs1, int rs2, int rs3) { return r4(0x4b, d ? 1 : 0, rm, rd, rs1, rs2, rs3); }
   public static int fnmadd(boolean d, int rm, int rd, int rs1, int rs2, int rs3) { return r4(0x4f, d ? 1 : 0, rm, rd, rs1, rs2, rs3); }
+
+  // ------------------------------------------------------------------ C (16-bit parcels)
+
+  private static int bits(int v, int hi, int lo) {
+    return (v >>> lo) & ((1 << (hi - lo + 1)) - 1);
+  }
+
+  /** x8..x15 as the 3-bit register field of the CIW/CL/CS/CB formats. */
+  private static int creg(int x) {
+    if (x < 8 || x > 15) {
+      throw new IllegalArgumentException("x" + x + " has no 3-bit encoding");
+    }
+    return x - 8;
+  }
+
+  private static int ci(int f3, int rd, int imm6, int op) {
+    return f3 << 13 | bits(imm6, 5, 5) << 12 | rd << 7 | bits(imm6, 4, 0) << 2 | op;
+  }
+
+  public static int cNop() { return 0x0001; }
+  public static int cAddi(int rd, int imm) { return ci(0, rd, imm, 1); }
+  public static int cAddiw(int rd, int imm) { return ci(1, rd, imm, 1); }
+  public static int cLi(int rd, int imm) { return ci(2, rd, imm, 1); }
+  /** c.lui rd, imm20: imm20 is the value's bits 31:12 (sign-extended from bit 17). */
+  public static int cLui(int rd, int imm20) { return ci(3, rd, imm20 & 0x3f, 1); }
+  public static int cSlli(int rd, int shamt) { return ci(0, rd, shamt, 2); }
+  public static int cMv(int rd, int rs2) { return 0x8 << 12 | rd << 7 | rs2 << 2 | 2; }
+  public static int cAdd(int rd, int rs2) { return 0x9 << 12 | rd << 7 | rs2 << 2 | 2; }
+  public static int cJr(int rs1) { return 0x8 << 12 | rs1 << 7 | 2; }
+  public static int cJalr(int rs1) { return 0x9 << 12 | rs1 << 7 | 2; }
+  public static int cEbreak() { return 0x9002; }
+
+  public static int cJ(int offset) {
+    int imm = bits(offset, 11, 11) << 10 | bits(offset, 4, 4) << 9 | bits(offset, 9, 8) << 7
+        | bits(offset, 10, 10) << 6 | bits(offset, 6, 6) << 5 | bits(offset, 7, 7) << 4
+        | bits(offset, 3, 1) << 1 | bits(offset, 5, 5);
+    return 5 << 13 | imm << 2 | 1;
+  }
+
+  private static int cb(int f3, int rs1, int offset) {
+    return f3 << 13 | bits(offset, 8, 8) << 12 | bits(offset, 4, 3) << 10 | creg(rs1) << 7
+        | bits(offset, 7, 6) << 5 | bits(offset, 2, 1) << 3 | bits(offset, 5, 5) << 2 | 1;
+  }
+
+  public static int cBeqz(int rs1, int offset) { return cb(6, rs1, offset); }
+  public static int cBnez(int rs1, int offset) { return cb(7, rs1, offset); }
+
+  /** c.lw/c.sw: word offsets, uimm[5:3] in 12:10, uimm[2] in 6, uimm[6] in 5. */
+  private static int clw(int f3, int rs1, int r, int uimm) {
+    return f3 << 13 | bits(uimm, 5, 3) << 10 | creg(rs1) << 7 | bits(uimm, 2, 2) << 6
+        | bits(uimm, 6, 6) << 5 | creg(r) << 2;
+  }
+
+  /** c.ld/c.sd/c.fld/c.fsd: doubleword offsets, uimm[5:3] in 12:10, uimm[7:6] in 6:5. */
+  private static int cld(int f3, int rs1, int r, int uimm) {
+    return f3 << 13 | bits(uimm, 5, 3) << 10 | creg(rs1) << 7 | bits(uimm, 7, 6) << 5 | creg(r) << 2;
+  }
+
+  public static int cLw(int rd, int rs1, int uimm) { return clw(2, rs1, rd, uimm); }
+  public static int cSw(int rs2, int rs1, int uimm) { return clw(6, rs1, rs2, uimm); }
+  public static int cLd(int rd, int rs1, int uimm) { return cld(3, rs1, rd, uimm); }
+  public static int cSd(int rs2, int rs1, int uimm) { return cld(7, rs1, rs2, uimm); }
+  /** c.fld: {@code fd} is f8..f15, given as 8..15. */
+  public static int cFld(int fd, int rs1, int uimm) { return cld(1, rs1, fd, uimm); }
+
+  public static int cLdsp(int rd, int uimm) {
+    return 3 << 13 | bits(uimm, 5, 5) << 12 | rd << 7 | bits(uimm, 4, 3) << 5 | bits(uimm, 8, 6) << 2 | 2;
+  }
+
+  public static int cSdsp(int rs2, int uimm) {
+    return 7 << 13 | bits(uimm, 5, 3) << 10 | bits(uimm, 8, 6) << 7 | rs2 << 2 | 2;
+  }
 }

@@ -15,6 +15,8 @@ public final class CpuHarness {
   public static final long CODE = RAM_BASE;
   public static final long TRAP_VECTOR = RAM_BASE + 0x10_0000;
   public static final long DATA = RAM_BASE + 0x20_0000;
+  /** Where stvec points; like the M vector it holds self-loops, so a trap parks the hart there. */
+  public static final long S_TRAP_VECTOR = RAM_BASE + 0x18_0000;
 
   public final VirtBoard board;
   public final Hart hart;
@@ -48,7 +50,14 @@ public final class CpuHarness {
             });
     hart = board.hart;
     hart.setPc(CODE);
+    // Zeroed RAM at a vector is an illegal instruction, which would trap to itself forever
+    // without retiring anything: park the hart in a loop instead, one per vectored slot.
+    for (int slot = 0; slot < 16; slot++) {
+      place(TRAP_VECTOR + 4 * slot, Asm.jal(0, 0));
+      place(S_TRAP_VECTOR + 4 * slot, Asm.jal(0, 0));
+    }
     hart.mtvec = TRAP_VECTOR;
+    hart.stvec = S_TRAP_VECTOR;
     hart.mstatus |= Hart.MSTATUS_FS; // F and D usable unless a test says otherwise
   }
 
@@ -76,6 +85,20 @@ public final class CpuHarness {
 
   private static byte[] le32(int w) {
     return new byte[] {(byte) w, (byte) (w >>> 8), (byte) (w >>> 16), (byte) (w >>> 24)};
+  }
+
+  /** Places the words at {@link #CODE} and executes that many instructions. */
+  public CpuHarness run(int... words) {
+    program(words);
+    step(words.length);
+    return this;
+  }
+
+  /** Switches privilege the way a trap return would, dropping cached translations. */
+  public CpuHarness enter(int priv) {
+    hart.priv = priv;
+    hart.translationChanged();
+    return this;
   }
 
   /** Executes exactly {@code n} more instructions (fewer if the machine stops). */
@@ -120,6 +143,11 @@ public final class CpuHarness {
 
   /** Whether the last step ended in the trap vector with this mcause. */
   public boolean trapped(long mcause) {
-    return hart.pc() == TRAP_VECTOR && hart.mcause == mcause;
+    return hart.pc() == TRAP_VECTOR && hart.mcause == mcause && hart.priv == Hart.PRIV_M;
+  }
+
+  /** Whether the last step ended in the supervisor trap vector with this scause. */
+  public boolean trappedToS(long scause) {
+    return hart.pc() == S_TRAP_VECTOR && hart.scause == scause && hart.priv == Hart.PRIV_S;
   }
 }
