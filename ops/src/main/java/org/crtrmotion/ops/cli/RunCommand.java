@@ -3,7 +3,7 @@ package org.crtrmotion.ops.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.crtrmotion.vm.loader.ElfImage;
+import org.crtrmotion.vm.machine.BootPlan;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.machine.RunResult;
@@ -31,8 +31,17 @@ final class RunCommand implements Callable<Integer> {
   static final int EXIT_UNSUPPORTED = 126;
   static final int EXIT_STOPPED = 130;
 
-  @Parameters(paramLabel = "IMAGE", description = "an ELF file, or a bundled guest: hello.elf, cpu.elf, memory.elf, idle.elf")
+  @Parameters(paramLabel = "IMAGE", arity = "0..1",
+      description = "a bare-metal ELF file, or a bundled guest: hello.elf, cpu.elf, memory.elf, idle.elf")
   String image;
+
+  @Option(names = "--kernel", paramLabel = "FILE",
+      description = "a kernel Image to boot behind OpenSBI at 0x80200000, as QEMU's -kernel with firmware")
+  java.nio.file.Path kernel;
+
+  @Option(names = "--bios", paramLabel = "FILE",
+      description = "the firmware for --kernel (default: Debian's OpenSBI fw_dynamic.bin)")
+  java.nio.file.Path bios;
 
   @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
       description = "RAM size (default 128M, as QEMU's virt board)")
@@ -62,11 +71,21 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("crtr run: --max-instructions must not be negative");
       return EXIT_BAD_INPUT;
     }
+    if ((image == null) == (kernel == null)) {
+      System.err.println("crtr run: give either IMAGE (bare metal) or --kernel FILE (behind OpenSBI)");
+      return EXIT_BAD_INPUT;
+    }
+    if (bios != null && kernel == null) {
+      System.err.println("crtr run: --bios needs --kernel");
+      return EXIT_BAD_INPUT;
+    }
     MachineConfig config;
-    ElfImage elf;
+    BootPlan plan;
     try {
       config = MachineConfig.defaults().withRamBytes(memoryBytes).withTimeMode(mode).withBootargs(append);
-      elf = GuestImageSource.load(image);
+      plan = kernel != null
+          ? Firmware.plan(kernel, bios)
+          : new BootPlan.BareMetal(GuestImageSource.load(image));
     } catch (Exception e) {
       System.err.println("crtr run: " + message(e));
       return EXIT_BAD_INPUT;
@@ -74,9 +93,9 @@ final class RunCommand implements Callable<Integer> {
     try (ConsoleOutput console = new ConsoleOutput()) {
       Machine machine;
       try {
-        machine = Machine.boot(config, elf, console);
+        machine = Machine.boot(config, plan, console);
       } catch (Exception e) {
-        System.err.println("crtr run: " + image + ": " + message(e));
+        System.err.println("crtr run: " + (kernel != null ? kernel : image) + ": " + message(e));
         return EXIT_BAD_INPUT;
       }
       CountDownLatch finished = new CountDownLatch(1);
@@ -89,17 +108,32 @@ final class RunCommand implements Callable<Integer> {
         }
       });
       Runtime.getRuntime().addShutdownHook(onInterrupt);
-      long start = System.nanoTime();
-      RunResult result = machine.run(maxInstructions);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      console.flush();
-      System.err.println(Summary.line(result, seconds));
-      finished.countDown();
-      return exitCode(result);
+      try {
+        long start = System.nanoTime();
+        RunResult result = machine.run(maxInstructions);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        console.flush();
+        System.err.println(Summary.line(result, seconds));
+        return exitCode(result);
+      } finally {
+        finished.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C arrived: the hook is running and waits for the summary printed above.
+        }
+      }
     }
   }
 
   static String message(Exception e) {
+    if (e instanceof java.nio.file.FileSystemException) {
+      java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+      String why = f.getReason() != null ? f.getReason()
+          : e instanceof java.nio.file.NoSuchFileException ? "no such file"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
+      return f.getFile() + ": " + why;
+    }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 

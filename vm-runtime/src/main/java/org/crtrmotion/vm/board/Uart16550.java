@@ -17,6 +17,7 @@ public final class Uart16550 implements MmioDevice {
   private static final int LSR_THRE = 0x20;
   private static final int LSR_TEMT = 0x40;
   private static final int LCR_DLAB = 0x80;
+  private static final int MCR_LOOP = 0x10;
   private static final int RX_FIFO_CAPACITY = 16;
 
   /** Where transmitted bytes go. */
@@ -83,8 +84,7 @@ public final class Uart16550 implements MmioDevice {
       case 5:
         return (rx.isEmpty() ? 0 : LSR_DR) | LSR_THRE | LSR_TEMT;
       case 6:
-        // Loopback off: DCD, DSR, CTS asserted as QEMU reports them with no backend flow control.
-        return (mcr & 0x10) != 0 ? 0 : 0xb0;
+        return modemStatus();
       case 7:
         return scr;
       default:
@@ -114,7 +114,11 @@ public final class Uart16550 implements MmioDevice {
         if (dlab) {
           dll = v;
         } else {
-          output.write(v);
+          if (loopback()) {
+            receive(v); // the 8250 driver's self-test sends to itself
+          } else {
+            output.write(v);
+          }
           thrInterruptPending = true;
         }
         break;
@@ -148,6 +152,22 @@ public final class Uart16550 implements MmioDevice {
         break;
     }
     updateInterrupt();
+  }
+
+  private boolean loopback() {
+    return (mcr & MCR_LOOP) != 0;
+  }
+
+  /**
+   * With no backend flow control, DCD, DSR and CTS are asserted, as QEMU reports them; in
+   * loopback the modem outputs come back as inputs (OUT2 to DCD, OUT1 to RI, DTR to DSR, RTS to
+   * CTS).
+   */
+  private int modemStatus() {
+    if (!loopback()) {
+      return 0xb0;
+    }
+    return ((mcr & 0x08) << 4) | ((mcr & 0x04) << 4) | ((mcr & 0x01) << 5) | ((mcr & 0x02) << 3);
   }
 
   private void updateInterrupt() {

@@ -37,13 +37,16 @@ final class FpExecutor {
     if (!h.fpEnabled()) {
       throw new Trap(Causes.ILLEGAL_INSTRUCTION, Trap.INSTRUCTION_BITS);
     }
-    int op = Decoder.op(d);
-    int rd = Decoder.rd(d);
-    int rs1 = Decoder.rs1(d);
-    int rs2 = Decoder.rs2(d);
-    int imm = Decoder.imm(d);
-    long[] f = h.f;
-    long[] x = h.x;
+    final int op = Decoder.op(d);
+    final int rd = Decoder.rd(d);
+    final int rs1 = Decoder.rs1(d);
+    final int rs2 = Decoder.rs2(d);
+    final int imm = Decoder.imm(d);
+    final int rs3 = imm >>> 3;
+    final long[] f = h.f;
+    final long[] x = h.x;
+    final FpStatus st = status;
+    st.flags = 0;
     switch (op) {
       case FLW: f[rd] = box((int) mmu.load(x[rs1] + imm, 4)); break;
       case FLD: f[rd] = mmu.load(x[rs1] + imm, 8); break;
@@ -61,97 +64,78 @@ final class FpExecutor {
       case FMV_D_X: f[rd] = x[rs1]; break;
       case FCLASS_S: x[rd] = SoftFloat.classS(unbox(f[rs1])); return;
       case FCLASS_D: x[rd] = SoftFloat.classD(f[rs1]); return;
+      case FMIN_S: f[rd] = box(SoftFloat.minS(unbox(f[rs1]), unbox(f[rs2]), st)); break;
+      case FMAX_S: f[rd] = box(SoftFloat.maxS(unbox(f[rs1]), unbox(f[rs2]), st)); break;
+      case FMIN_D: f[rd] = SoftFloat.minD(f[rs1], f[rs2], st); break;
+      case FMAX_D: f[rd] = SoftFloat.maxD(f[rs1], f[rs2], st); break;
+      case FEQ_S: x[rd] = SoftFloat.eqS(unbox(f[rs1]), unbox(f[rs2]), st) ? 1 : 0; accrue(); return;
+      case FLT_S: x[rd] = SoftFloat.ltS(unbox(f[rs1]), unbox(f[rs2]), st) ? 1 : 0; accrue(); return;
+      case FLE_S: x[rd] = SoftFloat.leS(unbox(f[rs1]), unbox(f[rs2]), st) ? 1 : 0; accrue(); return;
+      case FEQ_D: x[rd] = SoftFloat.eqD(f[rs1], f[rs2], st) ? 1 : 0; accrue(); return;
+      case FLT_D: x[rd] = SoftFloat.ltD(f[rs1], f[rs2], st) ? 1 : 0; accrue(); return;
+      case FLE_D: x[rd] = SoftFloat.leD(f[rs1], f[rs2], st) ? 1 : 0; accrue(); return;
+      case FCVT_D_S:
+        rm(imm); // it cannot round, but a dynamic rm with a reserved frm is still illegal
+        f[rd] = SoftFloat.sToD(unbox(f[rs1]), st);
+        break;
+      case FADD_S: f[rd] = box(SoftFloat.addS(unbox(f[rs1]), unbox(f[rs2]), rm(imm), st)); break;
+      case FSUB_S: f[rd] = box(SoftFloat.subS(unbox(f[rs1]), unbox(f[rs2]), rm(imm), st)); break;
+      case FMUL_S: f[rd] = box(SoftFloat.mulS(unbox(f[rs1]), unbox(f[rs2]), rm(imm), st)); break;
+      case FDIV_S: f[rd] = box(SoftFloat.divS(unbox(f[rs1]), unbox(f[rs2]), rm(imm), st)); break;
+      case FSQRT_S: f[rd] = box(SoftFloat.sqrtS(unbox(f[rs1]), rm(imm), st)); break;
+      case FMADD_S: f[rd] = box(SoftFloat.fmaddS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm(imm), st)); break;
+      case FMSUB_S: f[rd] = box(SoftFloat.fmsubS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm(imm), st)); break;
+      case FNMSUB_S: f[rd] = box(SoftFloat.fnmsubS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm(imm), st)); break;
+      case FNMADD_S: f[rd] = box(SoftFloat.fnmaddS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm(imm), st)); break;
+      case FADD_D: f[rd] = SoftFloat.addD(f[rs1], f[rs2], rm(imm), st); break;
+      case FSUB_D: f[rd] = SoftFloat.subD(f[rs1], f[rs2], rm(imm), st); break;
+      case FMUL_D: f[rd] = SoftFloat.mulD(f[rs1], f[rs2], rm(imm), st); break;
+      case FDIV_D: f[rd] = SoftFloat.divD(f[rs1], f[rs2], rm(imm), st); break;
+      case FSQRT_D: f[rd] = SoftFloat.sqrtD(f[rs1], rm(imm), st); break;
+      case FMADD_D: f[rd] = SoftFloat.fmaddD(f[rs1], f[rs2], f[rs3], rm(imm), st); break;
+      case FMSUB_D: f[rd] = SoftFloat.fmsubD(f[rs1], f[rs2], f[rs3], rm(imm), st); break;
+      case FNMSUB_D: f[rd] = SoftFloat.fnmsubD(f[rs1], f[rs2], f[rs3], rm(imm), st); break;
+      case FNMADD_D: f[rd] = SoftFloat.fnmaddD(f[rs1], f[rs2], f[rs3], rm(imm), st); break;
+      case FCVT_S_D: f[rd] = box(SoftFloat.dToS(f[rs1], rm(imm), st)); break;
+      case FCVT_W_S: x[rd] = SoftFloat.sToW(unbox(f[rs1]), rm(imm), st); accrue(); return;
+      case FCVT_WU_S: x[rd] = SoftFloat.sToWu(unbox(f[rs1]), rm(imm), st); accrue(); return;
+      case FCVT_L_S: x[rd] = SoftFloat.sToL(unbox(f[rs1]), rm(imm), st); accrue(); return;
+      case FCVT_LU_S: x[rd] = SoftFloat.sToLu(unbox(f[rs1]), rm(imm), st); accrue(); return;
+      case FCVT_W_D: x[rd] = SoftFloat.dToW(f[rs1], rm(imm), st); accrue(); return;
+      case FCVT_WU_D: x[rd] = SoftFloat.dToWu(f[rs1], rm(imm), st); accrue(); return;
+      case FCVT_L_D: x[rd] = SoftFloat.dToL(f[rs1], rm(imm), st); accrue(); return;
+      case FCVT_LU_D: x[rd] = SoftFloat.dToLu(f[rs1], rm(imm), st); accrue(); return;
+      case FCVT_S_W: f[rd] = box(SoftFloat.wToS(x[rs1], rm(imm), st)); break;
+      case FCVT_S_WU: f[rd] = box(SoftFloat.wuToS(x[rs1], rm(imm), st)); break;
+      case FCVT_S_L: f[rd] = box(SoftFloat.lToS(x[rs1], rm(imm), st)); break;
+      case FCVT_S_LU: f[rd] = box(SoftFloat.luToS(x[rs1], rm(imm), st)); break;
+      case FCVT_D_W: f[rd] = SoftFloat.wToD(x[rs1], rm(imm), st); break;
+      case FCVT_D_WU: f[rd] = SoftFloat.wuToD(x[rs1], rm(imm), st); break;
+      case FCVT_D_L: f[rd] = SoftFloat.lToD(x[rs1], rm(imm), st); break;
+      case FCVT_D_LU: f[rd] = SoftFloat.luToD(x[rs1], rm(imm), st); break;
       default:
-        status.flags = 0;
-        arithmetic(op, rd, rs1, rs2, imm);
-        if (status.flags != 0) {
-          h.fflags |= status.flags;
-          h.markFpDirty();
-        }
-        return;
+        throw new IllegalStateException("not a floating-point op: " + Op.name(op));
     }
+    // An FP register was written: the FP state is dirty, and the op's flags accrue.
+    h.fflags |= st.flags;
     h.markFpDirty();
   }
 
-  private int roundingMode(int rmField) {
-    int rm = rmField == 7 ? h.frm : rmField;
+  /** Integer-result ops dirty the FP state only when they raise a flag. */
+  private void accrue() {
+    if (status.flags != 0) {
+      h.fflags |= status.flags;
+      h.markFpDirty();
+    }
+  }
+
+  /** The effective rounding mode: the instruction's, or frm when it says dynamic. */
+  private int rm(int imm) {
+    int field = imm & 7;
+    int rm = field == 7 ? h.frm : field;
     if (rm > 4) {
       throw new Trap(Causes.ILLEGAL_INSTRUCTION, Trap.INSTRUCTION_BITS);
     }
     return rm;
-  }
-
-  private void arithmetic(int op, int rd, int rs1, int rs2, int imm) {
-    long[] f = h.f;
-    long[] x = h.x;
-    FpStatus st = status;
-    int rs3 = imm >>> 3;
-    switch (op) {
-      case FMIN_S: writeS(rd, SoftFloat.minS(unbox(f[rs1]), unbox(f[rs2]), st)); return;
-      case FMAX_S: writeS(rd, SoftFloat.maxS(unbox(f[rs1]), unbox(f[rs2]), st)); return;
-      case FMIN_D: writeD(rd, SoftFloat.minD(f[rs1], f[rs2], st)); return;
-      case FMAX_D: writeD(rd, SoftFloat.maxD(f[rs1], f[rs2], st)); return;
-      case FEQ_S: x[rd] = SoftFloat.eqS(unbox(f[rs1]), unbox(f[rs2]), st) ? 1 : 0; return;
-      case FLT_S: x[rd] = SoftFloat.ltS(unbox(f[rs1]), unbox(f[rs2]), st) ? 1 : 0; return;
-      case FLE_S: x[rd] = SoftFloat.leS(unbox(f[rs1]), unbox(f[rs2]), st) ? 1 : 0; return;
-      case FEQ_D: x[rd] = SoftFloat.eqD(f[rs1], f[rs2], st) ? 1 : 0; return;
-      case FLT_D: x[rd] = SoftFloat.ltD(f[rs1], f[rs2], st) ? 1 : 0; return;
-      case FLE_D: x[rd] = SoftFloat.leD(f[rs1], f[rs2], st) ? 1 : 0; return;
-      default:
-        break;
-    }
-    // Even ops that cannot round (fcvt.d.s, fcvt.d.w) decode rm as usual: dynamic with a
-    // reserved frm is illegal.
-    int rm = roundingMode(imm & 7);
-    switch (op) {
-      case FADD_S: writeS(rd, SoftFloat.addS(unbox(f[rs1]), unbox(f[rs2]), rm, st)); break;
-      case FSUB_S: writeS(rd, SoftFloat.subS(unbox(f[rs1]), unbox(f[rs2]), rm, st)); break;
-      case FMUL_S: writeS(rd, SoftFloat.mulS(unbox(f[rs1]), unbox(f[rs2]), rm, st)); break;
-      case FDIV_S: writeS(rd, SoftFloat.divS(unbox(f[rs1]), unbox(f[rs2]), rm, st)); break;
-      case FSQRT_S: writeS(rd, SoftFloat.sqrtS(unbox(f[rs1]), rm, st)); break;
-      case FMADD_S: writeS(rd, SoftFloat.fmaddS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm, st)); break;
-      case FMSUB_S: writeS(rd, SoftFloat.fmsubS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm, st)); break;
-      case FNMSUB_S: writeS(rd, SoftFloat.fnmsubS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm, st)); break;
-      case FNMADD_S: writeS(rd, SoftFloat.fnmaddS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), rm, st)); break;
-      case FADD_D: writeD(rd, SoftFloat.addD(f[rs1], f[rs2], rm, st)); break;
-      case FSUB_D: writeD(rd, SoftFloat.subD(f[rs1], f[rs2], rm, st)); break;
-      case FMUL_D: writeD(rd, SoftFloat.mulD(f[rs1], f[rs2], rm, st)); break;
-      case FDIV_D: writeD(rd, SoftFloat.divD(f[rs1], f[rs2], rm, st)); break;
-      case FSQRT_D: writeD(rd, SoftFloat.sqrtD(f[rs1], rm, st)); break;
-      case FMADD_D: writeD(rd, SoftFloat.fmaddD(f[rs1], f[rs2], f[rs3], rm, st)); break;
-      case FMSUB_D: writeD(rd, SoftFloat.fmsubD(f[rs1], f[rs2], f[rs3], rm, st)); break;
-      case FNMSUB_D: writeD(rd, SoftFloat.fnmsubD(f[rs1], f[rs2], f[rs3], rm, st)); break;
-      case FNMADD_D: writeD(rd, SoftFloat.fnmaddD(f[rs1], f[rs2], f[rs3], rm, st)); break;
-      case FCVT_S_D: writeS(rd, SoftFloat.dToS(f[rs1], rm, st)); break;
-      case FCVT_D_S: writeD(rd, SoftFloat.sToD(unbox(f[rs1]), st)); break;
-      case FCVT_W_S: x[rd] = SoftFloat.sToW(unbox(f[rs1]), rm, st); break;
-      case FCVT_WU_S: x[rd] = SoftFloat.sToWu(unbox(f[rs1]), rm, st); break;
-      case FCVT_L_S: x[rd] = SoftFloat.sToL(unbox(f[rs1]), rm, st); break;
-      case FCVT_LU_S: x[rd] = SoftFloat.sToLu(unbox(f[rs1]), rm, st); break;
-      case FCVT_W_D: x[rd] = SoftFloat.dToW(f[rs1], rm, st); break;
-      case FCVT_WU_D: x[rd] = SoftFloat.dToWu(f[rs1], rm, st); break;
-      case FCVT_L_D: x[rd] = SoftFloat.dToL(f[rs1], rm, st); break;
-      case FCVT_LU_D: x[rd] = SoftFloat.dToLu(f[rs1], rm, st); break;
-      case FCVT_S_W: writeS(rd, SoftFloat.wToS(x[rs1], rm, st)); break;
-      case FCVT_S_WU: writeS(rd, SoftFloat.wuToS(x[rs1], rm, st)); break;
-      case FCVT_S_L: writeS(rd, SoftFloat.lToS(x[rs1], rm, st)); break;
-      case FCVT_S_LU: writeS(rd, SoftFloat.luToS(x[rs1], rm, st)); break;
-      case FCVT_D_W: writeD(rd, SoftFloat.wToD(x[rs1], rm, st)); break;
-      case FCVT_D_WU: writeD(rd, SoftFloat.wuToD(x[rs1], rm, st)); break;
-      case FCVT_D_L: writeD(rd, SoftFloat.lToD(x[rs1], rm, st)); break;
-      case FCVT_D_LU: writeD(rd, SoftFloat.luToD(x[rs1], rm, st)); break;
-      default:
-        throw new IllegalStateException("not a floating-point op: " + Op.name(op));
-    }
-  }
-
-  private void writeS(int rd, int v) {
-    h.f[rd] = box(v);
-    h.markFpDirty();
-  }
-
-  private void writeD(int rd, long v) {
-    h.f[rd] = v;
-    h.markFpDirty();
   }
 }

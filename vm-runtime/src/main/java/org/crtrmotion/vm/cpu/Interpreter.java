@@ -63,182 +63,220 @@ public final class Interpreter {
   public int run(long endInstret) {
     budgetEnd = endInstret;
     h.requestCheck();
+    while (true) {
+      if (h.instret >= h.nextCheck) {
+        int exit = service();
+        if (exit != 0) {
+          return exit;
+        }
+      }
+      executePage();
+    }
+  }
+
+  /**
+   * Executes instructions from the code page holding pc until control leaves the page or the
+   * instruction count reaches {@code nextCheck}; leaves pc and instret in the hart. Being called
+   * for every page visit, this is the method HotSpot compiles with a full profile.
+   */
+  private void executePage() {
     final long[] x = h.x;
+    final long[] f = h.f;
     final long[] readTag = mmu.readTag;
     final byte[][] readPage = mmu.readPage;
     final long[] writeTag = mmu.writeTag;
     final byte[][] writePage = mmu.writePage;
     long pc = h.pc;
     long instret = h.instret;
-    while (true) {
-      try {
-        while (true) {
-          if (instret >= h.nextCheck) {
-            h.pc = pc;
-            h.instret = instret;
-            int exit = service();
-            pc = h.pc;
-            if (exit != 0) {
-              return exit;
-            }
+    try {
+      final DecodedPage dp = mmu.fetchPage(pc);
+      final long[] slots = dp.slots;
+      final long pageBase = pc & ~0xfffL;
+      do {
+        long d = slots[((int) pc & 0xfff) >>> 1];
+        if (d == 0) {
+          d = mmu.decodeAt(dp, pc);
+          if ((d & 0xff) == CROSS_PAGE) {
+            d = mmu.decodeCrossPage(pc);
           }
-          DecodedPage dp = mmu.fetchPage(pc);
-          final long[] slots = dp.slots;
-          final long pageBase = pc & ~0xfffL;
-          do {
-            long d = slots[((int) pc & 0xfff) >>> 1];
-            if (d == 0) {
-              d = mmu.decodeAt(dp, pc);
-              if ((d & 0xff) == CROSS_PAGE) {
-                d = mmu.decodeCrossPage(pc);
-              }
-            }
-            final int w = (int) d;
-            final int imm = (int) (d >> 32);
-            final int rd = (w >>> 8) & 63;
-            final int rs1 = (w >>> 14) & 31;
-            final int rs2 = (w >>> 19) & 31;
-            long next = pc + 4 - ((w >>> 23) & 2);
-            switch (w & 0xff) {
-              case LUI: x[rd] = imm; break;
-              case AUIPC: x[rd] = pc + imm; break;
-              case JAL: x[rd] = next; next = pc + imm; break;
-              case JALR: { long t = (x[rs1] + imm) & ~1L; x[rd] = next; next = t; break; }
-              case BEQ: if (x[rs1] == x[rs2]) next = pc + imm; break;
-              case BNE: if (x[rs1] != x[rs2]) next = pc + imm; break;
-              case BLT: if (x[rs1] < x[rs2]) next = pc + imm; break;
-              case BGE: if (x[rs1] >= x[rs2]) next = pc + imm; break;
-              case BLTU: if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) next = pc + imm; break;
-              case BGEU: if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) next = pc + imm; break;
-              case LB: case LBU: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                long v = readTag[s] == va >>> 12 ? readPage[s][(int) va & 0xfff] : load(instret, va, 1);
-                x[rd] = (w & 0xff) == LB ? (byte) v : v & 0xff;
-                break;
-              }
-              case LH: case LHU: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                int o = (int) va & 0xfff;
-                long v = readTag[s] == va >>> 12 && o <= 0xffe
-                    ? LittleEndian.getShort(readPage[s], o) : load(instret, va, 2);
-                x[rd] = (w & 0xff) == LH ? (short) v : v & 0xffff;
-                break;
-              }
-              case LW: case LWU: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                int o = (int) va & 0xfff;
-                long v = readTag[s] == va >>> 12 && o <= 0xffc
-                    ? LittleEndian.getInt(readPage[s], o) : load(instret, va, 4);
-                x[rd] = (w & 0xff) == LW ? (int) v : v & 0xffffffffL;
-                break;
-              }
-              case LD: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                int o = (int) va & 0xfff;
-                x[rd] = readTag[s] == va >>> 12 && o <= 0xff8
-                    ? LittleEndian.getLong(readPage[s], o) : load(instret, va, 8);
-                break;
-              }
-              case SB: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                if (writeTag[s] == va >>> 12) writePage[s][(int) va & 0xfff] = (byte) x[rs2];
-                else store(instret, va, 1, x[rs2]);
-                break;
-              }
-              case SH: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                int o = (int) va & 0xfff;
-                if (writeTag[s] == va >>> 12 && o <= 0xffe) LittleEndian.putShort(writePage[s], o, (short) x[rs2]);
-                else store(instret, va, 2, x[rs2]);
-                break;
-              }
-              case SW: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                int o = (int) va & 0xfff;
-                if (writeTag[s] == va >>> 12 && o <= 0xffc) LittleEndian.putInt(writePage[s], o, (int) x[rs2]);
-                else store(instret, va, 4, x[rs2]);
-                break;
-              }
-              case SD: {
-                long va = x[rs1] + imm;
-                int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-                int o = (int) va & 0xfff;
-                if (writeTag[s] == va >>> 12 && o <= 0xff8) LittleEndian.putLong(writePage[s], o, x[rs2]);
-                else store(instret, va, 8, x[rs2]);
-                break;
-              }
-              case ADDI: x[rd] = x[rs1] + imm; break;
-              case SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
-              case SLTIU: x[rd] = x[rs1] + Long.MIN_VALUE < (long) imm + Long.MIN_VALUE ? 1 : 0; break;
-              case XORI: x[rd] = x[rs1] ^ imm; break;
-              case ORI: x[rd] = x[rs1] | imm; break;
-              case ANDI: x[rd] = x[rs1] & imm; break;
-              case SLLI: x[rd] = x[rs1] << imm; break;
-              case SRLI: x[rd] = x[rs1] >>> imm; break;
-              case SRAI: x[rd] = x[rs1] >> imm; break;
-              case ADD: x[rd] = x[rs1] + x[rs2]; break;
-              case SUB: x[rd] = x[rs1] - x[rs2]; break;
-              case SLL: x[rd] = x[rs1] << x[rs2]; break;
-              case SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
-              case SLTU: x[rd] = x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE ? 1 : 0; break;
-              case XOR: x[rd] = x[rs1] ^ x[rs2]; break;
-              case SRL: x[rd] = x[rs1] >>> x[rs2]; break;
-              case SRA: x[rd] = x[rs1] >> x[rs2]; break;
-              case OR: x[rd] = x[rs1] | x[rs2]; break;
-              case AND: x[rd] = x[rs1] & x[rs2]; break;
-              case ADDIW: x[rd] = (int) (x[rs1] + imm); break;
-              case SLLIW: x[rd] = (int) x[rs1] << imm; break;
-              case SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
-              case SRAIW: x[rd] = (int) x[rs1] >> imm; break;
-              case ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
-              case SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
-              case SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
-              case SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
-              case SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
-              case FENCE: break;
-              case MUL: x[rd] = x[rs1] * x[rs2]; break;
-              case MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
-              case MULH: case MULHSU: case MULHU: case DIV: case DIVU: case REM: case REMU:
-              case DIVW: case DIVUW: case REMW: case REMUW:
-                x[rd] = IntegerOps.mulDiv(w & 0xff, x[rs1], x[rs2]);
-                break;
-              default:
-                h.instret = instret;
-                next = slow(d, pc, next);
-                break;
-            }
-            pc = next;
-            instret++;
-          } while ((pc & ~0xfffL) == pageBase && instret < h.nextCheck);
         }
-      } catch (Trap t) {
-        h.instret = instret;
-        // Only an illegal instruction asks for its bits: in any other tval the marker's value
-        // is a genuine address (a jump or an access to 1 << 63).
-        long tval = t.cause == Causes.ILLEGAL_INSTRUCTION && t.tval == Trap.INSTRUCTION_BITS
-            ? mmu.instructionBits(pc) : t.tval;
-        h.takeException(t.cause, tval, pc);
-        // A trap that lands where it was raised, with nothing retired since the last one, leaves
-        // the same state from its second time on (xPP, xPIE settle): the hart would trap there
-        // forever, whether its handler cannot be fetched or its first instruction traps. A
-        // handler that faults into another mode's handler lands elsewhere and is not stuck.
-        trapsInPlace = h.pc == pc && instret == lastTrapInstret ? trapsInPlace + 1 : 0;
-        lastTrapInstret = instret;
-        pc = h.pc;
-        if (trapsInPlace >= 2) {
-          stuckReason = String.format(
-              "the guest is stuck: its trap handler at 0x%x traps to itself before retiring an"
-                  + " instruction (%s)", pc, t.getMessage());
-          return EXIT_STUCK;
+        final int w = (int) d;
+        final int imm = (int) (d >> 32);
+        final int rd = (w >>> 8) & 63;
+        final int rs1 = (w >>> 14) & 31;
+        final int rs2 = (w >>> 19) & 31;
+        long next = pc + 4 - ((w >>> 23) & 2);
+        switch (w & 0xff) {
+          case LUI: x[rd] = imm; break;
+          case AUIPC: x[rd] = pc + imm; break;
+          case JAL: x[rd] = next; next = pc + imm; break;
+          case JALR: { long t = (x[rs1] + imm) & ~1L; x[rd] = next; next = t; break; }
+          case BEQ: if (x[rs1] == x[rs2]) next = pc + imm; break;
+          case BNE: if (x[rs1] != x[rs2]) next = pc + imm; break;
+          case BLT: if (x[rs1] < x[rs2]) next = pc + imm; break;
+          case BGE: if (x[rs1] >= x[rs2]) next = pc + imm; break;
+          case BLTU: if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) next = pc + imm; break;
+          case BGEU: if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) next = pc + imm; break;
+          case LB: case LBU: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            long v = readTag[s] == va >>> 12 ? readPage[s][(int) va & 0xfff] : load(instret, va, 1);
+            x[rd] = (w & 0xff) == LB ? (byte) v : v & 0xff;
+            break;
+          }
+          case LH: case LHU: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            long v = readTag[s] == va >>> 12 && o <= 0xffe
+                ? LittleEndian.getShort(readPage[s], o) : load(instret, va, 2);
+            x[rd] = (w & 0xff) == LH ? (short) v : v & 0xffff;
+            break;
+          }
+          case LW: case LWU: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            long v = readTag[s] == va >>> 12 && o <= 0xffc
+                ? LittleEndian.getInt(readPage[s], o) : load(instret, va, 4);
+            x[rd] = (w & 0xff) == LW ? (int) v : v & 0xffffffffL;
+            break;
+          }
+          case LD: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            x[rd] = readTag[s] == va >>> 12 && o <= 0xff8
+                ? LittleEndian.getLong(readPage[s], o) : load(instret, va, 8);
+            break;
+          }
+          case SB: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            if (writeTag[s] == va >>> 12) writePage[s][(int) va & 0xfff] = (byte) x[rs2];
+            else store(instret, va, 1, x[rs2]);
+            break;
+          }
+          case SH: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            if (writeTag[s] == va >>> 12 && o <= 0xffe) LittleEndian.putShort(writePage[s], o, (short) x[rs2]);
+            else store(instret, va, 2, x[rs2]);
+            break;
+          }
+          case SW: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            if (writeTag[s] == va >>> 12 && o <= 0xffc) LittleEndian.putInt(writePage[s], o, (int) x[rs2]);
+            else store(instret, va, 4, x[rs2]);
+            break;
+          }
+          case SD: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            if (writeTag[s] == va >>> 12 && o <= 0xff8) LittleEndian.putLong(writePage[s], o, x[rs2]);
+            else store(instret, va, 8, x[rs2]);
+            break;
+          }
+          case ADDI: x[rd] = x[rs1] + imm; break;
+          case SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
+          case SLTIU: x[rd] = x[rs1] + Long.MIN_VALUE < (long) imm + Long.MIN_VALUE ? 1 : 0; break;
+          case XORI: x[rd] = x[rs1] ^ imm; break;
+          case ORI: x[rd] = x[rs1] | imm; break;
+          case ANDI: x[rd] = x[rs1] & imm; break;
+          case SLLI: x[rd] = x[rs1] << imm; break;
+          case SRLI: x[rd] = x[rs1] >>> imm; break;
+          case SRAI: x[rd] = x[rs1] >> imm; break;
+          case ADD: x[rd] = x[rs1] + x[rs2]; break;
+          case SUB: x[rd] = x[rs1] - x[rs2]; break;
+          case SLL: x[rd] = x[rs1] << x[rs2]; break;
+          case SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
+          case SLTU: x[rd] = x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE ? 1 : 0; break;
+          case XOR: x[rd] = x[rs1] ^ x[rs2]; break;
+          case SRL: x[rd] = x[rs1] >>> x[rs2]; break;
+          case SRA: x[rd] = x[rs1] >> x[rs2]; break;
+          case OR: x[rd] = x[rs1] | x[rs2]; break;
+          case AND: x[rd] = x[rs1] & x[rs2]; break;
+          case ADDIW: x[rd] = (int) (x[rs1] + imm); break;
+          case SLLIW: x[rd] = (int) x[rs1] << imm; break;
+          case SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
+          case SRAIW: x[rd] = (int) x[rs1] >> imm; break;
+          case ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
+          case SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
+          case SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
+          case SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
+          case SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
+          case FENCE: break;
+          case MUL: x[rd] = x[rs1] * x[rs2]; break;
+          case MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
+          case MULH: case MULHSU: case MULHU: case DIV: case DIVU: case REM: case REMU:
+          case DIVW: case DIVUW: case REMW: case REMUW:
+            x[rd] = IntegerOps.mulDiv(w & 0xff, x[rs1], x[rs2]);
+            break;
+          case FLD: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            if (readTag[s] == va >>> 12 && o <= 0xff8 && (h.mstatus & Hart.MSTATUS_FS) != 0) {
+              f[rd] = LittleEndian.getLong(readPage[s], o);
+              h.mstatus |= Hart.MSTATUS_FS;
+            } else {
+              h.instret = instret;
+              next = slow(d, pc, next);
+            }
+            break;
+          }
+          case FSD: {
+            long va = x[rs1] + imm;
+            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+            int o = (int) va & 0xfff;
+            if (writeTag[s] == va >>> 12 && o <= 0xff8 && (h.mstatus & Hart.MSTATUS_FS) != 0) {
+              LittleEndian.putLong(writePage[s], o, f[rs2]);
+            } else {
+              h.instret = instret;
+              next = slow(d, pc, next);
+            }
+            break;
+          }
+          default:
+            h.instret = instret;
+            next = slow(d, pc, next);
+            break;
         }
-      }
+        pc = next;
+        instret++;
+      } while ((pc & ~0xfffL) == pageBase && instret < h.nextCheck);
+      h.pc = pc;
+      h.instret = instret;
+    } catch (Trap t) {
+      h.pc = pc;
+      h.instret = instret;
+      trap(t);
+    }
+  }
+
+  /** Enters the guest's trap handler, or ends the run when the hart would trap there forever. */
+  private void trap(Trap t) {
+    long pc = h.pc;
+    // Only an illegal instruction asks for its bits: in any other tval the marker's value is a
+    // genuine address (a jump or an access to 1 << 63).
+    long tval = t.cause == Causes.ILLEGAL_INSTRUCTION && t.tval == Trap.INSTRUCTION_BITS
+        ? mmu.instructionBits(pc) : t.tval;
+    h.takeException(t.cause, tval, pc);
+    // A trap that lands where it was raised, with nothing retired since the last one, leaves the
+    // same state from its second time on (xPP, xPIE settle): the hart would trap there forever,
+    // whether its handler cannot be fetched or its first instruction traps. A handler that faults
+    // into another mode's handler lands elsewhere and is not stuck.
+    trapsInPlace = h.pc == pc && h.instret == lastTrapInstret ? trapsInPlace + 1 : 0;
+    lastTrapInstret = h.instret;
+    if (trapsInPlace >= 2) {
+      stuckReason = String.format(
+          "the guest is stuck: its trap handler at 0x%x traps to itself before retiring an"
+              + " instruction (%s)", pc, t.getMessage());
+      exitAfterThisInstruction(EXIT_STUCK);
     }
   }
 

@@ -1,7 +1,7 @@
 package org.crtrmotion.vm.machine;
 
-import java.util.List;
 import java.util.OptionalLong;
+import org.crtrmotion.vm.board.BootRom;
 import org.crtrmotion.vm.board.Htif;
 import org.crtrmotion.vm.board.PowerControl;
 import org.crtrmotion.vm.board.Uart16550;
@@ -22,23 +22,29 @@ import org.crtrmotion.vm.memory.GuestMemory;
  */
 public final class Machine {
   private final MachineConfig config;
-  private final BootImage image;
+  private final BootPlan plan;
   private final Uart16550.Output console;
   private VirtBoard board;
   private long fdtAddress;
   private long instructionsBeforeReset; // retired before the last guest-requested reset
   private volatile RunResult outcome; // set by the board's power control, read by the run loop
 
-  private Machine(MachineConfig config, BootImage image, Uart16550.Output console) {
+  private Machine(MachineConfig config, BootPlan plan, Uart16550.Output console) {
     this.config = config;
-    this.image = image;
+    this.plan = plan;
     this.console = console;
   }
 
   /** Builds the machine and loads the image; fails when the image does not fit the board. */
   public static Machine boot(MachineConfig config, BootImage image, Uart16550.Output console)
       throws BootException {
-    Machine m = new Machine(config, image, console);
+    return boot(config, new BootPlan.BareMetal(image), console);
+  }
+
+  /** Builds the machine and loads what the plan says; fails when something does not fit. */
+  public static Machine boot(MachineConfig config, BootPlan plan, Uart16550.Output console)
+      throws BootException {
+    Machine m = new Machine(config, plan, console);
     m.powerOn();
     return m;
   }
@@ -53,37 +59,54 @@ public final class Machine {
             console,
             new Power());
     GuestMemory ram = board.ram;
-    for (BootImage.Segment s : image.segments()) {
-      long end = s.physicalAddress() + s.memorySize();
-      if (s.memorySize() > 0 && (!ram.contains(s.physicalAddress()) || !ram.contains(end - 1))) {
-        throw new BootException(
-            String.format(
-                "the image's segment at 0x%x..0x%x lies outside RAM 0x%x..0x%x: link it for the"
-                    + " virt board (RAM at 0x80000000) or give the machine more memory",
-                s.physicalAddress(), end, ram.base(), ram.base() + ram.size()));
-      }
-      ram.write(s.physicalAddress(), s.data(), 0, s.data().length);
-      ram.fillZero(s.physicalAddress() + s.data().length, s.memorySize() - s.data().length);
-    }
     byte[] fdt =
         VirtDeviceTree.build(
             new VirtDeviceTree.Spec(ram.base(), ram.size(), config.bootargs(), 0, 0));
     fdtAddress = VirtDeviceTree.fdtAddress(ram.base(), ram.size(), fdt.length);
+    for (BootImage image : plan.images()) {
+      for (BootImage.Segment s : image.segments()) {
+        load(s, fdtAddress, fdt.length);
+      }
+    }
     ram.write(fdtAddress, fdt, 0, fdt.length);
+    board.bus.map(BootRom.BASE, new BootRom(plan.startAddress(), fdtAddress, plan.nextStage()));
     installHtif();
     ram.collectDirty(); // loading is not guest activity
     Hart hart = board.hart;
-    // The state QEMU's reset vector leaves: a0 = hart id, a1 = device tree, jump to the entry.
+    // The state QEMU's reset vector leaves: a0 = hart id, a1 = device tree, a2 = fw_dynamic info.
     hart.setX(10, 0);
     hart.setX(11, fdtAddress);
-    hart.setPc(image.entry());
+    hart.setX(12, BootRom.FW_DYNAMIC_INFO);
+    hart.setPc(plan.startAddress());
+  }
+
+  private void load(BootImage.Segment s, long fdtAddress, int fdtSize) throws BootException {
+    GuestMemory ram = board.ram;
+    long start = s.physicalAddress();
+    long end = start + s.memorySize();
+    if (!ram.contains(start) || !ram.contains(end - 1)) {
+      throw new BootException(
+          String.format(
+              "the image's segment at 0x%x..0x%x lies outside RAM 0x%x..0x%x: link it for the"
+                  + " virt board (RAM at 0x80000000) or give the machine more memory",
+              start, end, ram.base(), ram.base() + ram.size()));
+    }
+    if (start < fdtAddress + fdtSize && fdtAddress < end) {
+      throw new BootException(
+          String.format(
+              "the image's segment at 0x%x..0x%x overlaps the device tree at 0x%x: give the"
+                  + " machine more memory",
+              start, end, fdtAddress));
+    }
+    ram.write(start, s.data(), 0, s.data().length);
+    ram.fillZero(start + s.data().length, s.memorySize() - s.data().length);
   }
 
   private void installHtif() {
-    if (!(image instanceof ElfImage)) {
+    if (!(plan instanceof BootPlan.BareMetal) || !(plan.images().get(0) instanceof ElfImage)) {
       return;
     }
-    ElfImage elf = (ElfImage) image;
+    ElfImage elf = (ElfImage) plan.images().get(0);
     OptionalLong tohost = elf.symbol("tohost");
     if (tohost.isPresent() && board.ram.contains(tohost.getAsLong())) {
       long fromhost = elf.symbol("fromhost").orElse(0);
@@ -196,8 +219,8 @@ public final class Machine {
     return fdtAddress;
   }
 
-  public List<BootImage.Segment> segments() {
-    return image.segments();
+  public BootPlan plan() {
+    return plan;
   }
 
   /** The board's power control: the finisher and HTIF end runs through it. */

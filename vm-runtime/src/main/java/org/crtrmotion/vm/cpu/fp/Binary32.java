@@ -27,9 +27,7 @@ final class Binary32 {
         if (s == 0) {
             return rm == RDN ? (a | b) & S_SIGN : Float.floatToRawIntBits((float) s);
         }
-        double yy = s - x;
-        double err = (x - (s - yy)) + (y - yy);
-        return round(s, err, rm, st);
+        return round(s, Binary64.twoSumError(x, y, s), rm, st);
     }
 
     static int mul(int a, int b, int rm, FpStatus st) {
@@ -52,8 +50,8 @@ final class Binary32 {
         if (q == 0) {
             return Float.floatToRawIntBits((float) q);
         }
-        double r = Math.fma(-q, y, x);
-        return round(q, y > 0 ? r : -r, rm, st);
+        double r = Math.fma(-q, y, x); // x/y - q = r/y
+        return round(q, FpBits.signTimes(r, y), rm, st);
     }
 
     static int sqrt(int a, int rm, FpStatus st) {
@@ -81,25 +79,24 @@ final class Binary32 {
             boolean productNeg = Double.doubleToRawLongBits(p) < 0;
             return Specials.zeroSumIsNegative(productNeg, c < 0, rm) ? S_SIGN : 0;
         }
-        double zz = s - p;
-        double err = (p - (s - zz)) + (z - zz);
-        return round(s, err, rm, st);
+        return round(s, Binary64.twoSumError(p, z, s), rm, st);
     }
 
     /**
-     * Rounds the exact value s + err to binary32, where s is a finite double and err its exact
-     * error (only the sign of err matters; |err| <= ulp(s)/2).
+     * Rounds an exact value to binary32, given as a finite double s plus the sign of its error
+     * (err: the exact value minus s, or anything with that sign); the error itself must be at
+     * most half an ulp of s, which holds for every RN(exact) computed above.
      */
     static int round(double s, double err, int rm, FpStatus st) {
         float f = (float) s;
-        if (err == 0 && f == s) {
-            return Float.floatToRawIntBits(f);
-        }
         float af = Math.abs(f);
         if (rm == RNE && af > Float.MIN_NORMAL && af <= Float.MAX_VALUE
                 && (err == 0 || !isSingleMidpoint(s))) {
-            st.flags |= NX;
+            st.flags |= (err != 0 | f != s) ? NX : 0; // no data-dependent branch on the hot path
             return Float.floatToRawIntBits(f);
+        }
+        if (err == 0 && f == s) {
+            return Float.floatToRawIntBits(f); // exact, including tiny results and directed modes
         }
         return roundSlow(s, err, rm, st);
     }

@@ -5,8 +5,10 @@ import static org.crtrmotion.vm.cpu.fp.FpBits.canonicalD;
 import static org.crtrmotion.vm.cpu.fp.FpBits.expD;
 import static org.crtrmotion.vm.cpu.fp.FpBits.isSignallingD;
 import static org.crtrmotion.vm.cpu.fp.FpBits.sigD;
+import static org.crtrmotion.vm.cpu.fp.FpBits.signTimes;
 import static org.crtrmotion.vm.cpu.fp.FpStatus.NX;
 import static org.crtrmotion.vm.cpu.fp.SoftFloat.RDN;
+import static org.crtrmotion.vm.cpu.fp.SoftFloat.RNE;
 
 /**
  * binary64 arithmetic. Each operation first lets the hardware compute the round-to-nearest
@@ -37,14 +39,8 @@ final class Binary64 {
                 // Exact cancellation: Java's +0 is right except when rounding down.
                 return rm == RDN ? (a | b) & D_SIGN : Double.doubleToRawLongBits(s);
             }
-            // TwoSum; a sum below 2^-1021 is always exact, so a non-zero error implies a normal s.
-            double yy = s - x;
-            double err = (x - (s - yy)) + (y - yy);
-            if (err != 0) {
-                st.flags |= NX;
-                s = Rounding.adjust(s, err, rm);
-            }
-            return Double.doubleToRawLongBits(s);
+            // A sum below 2^-1021 is always exact, so a non-zero error implies a normal s.
+            return Double.doubleToRawLongBits(finish(s, twoSumError(x, y, s), rm, st));
         }
         return addSlow(a, b, rm, st);
     }
@@ -69,12 +65,7 @@ final class Binary64 {
         double p = x * y;
         double ap = Math.abs(p);
         if (ap >= PRODUCT_MIN && ap < BIG) {
-            double err = Math.fma(x, y, -p);
-            if (err != 0) {
-                st.flags |= NX;
-                p = Rounding.adjust(p, err, rm);
-            }
-            return Double.doubleToRawLongBits(p);
+            return Double.doubleToRawLongBits(finish(p, Math.fma(x, y, -p), rm, st));
         }
         return mulSlow(a, b, rm, st);
     }
@@ -107,12 +98,8 @@ final class Binary64 {
         // The remainder x - q*y is representable when y is normal and e(q) + e(y) >= -970.
         if (aq > Double.MIN_NORMAL && aq < BIG && Math.abs(y) >= Double.MIN_NORMAL
                 && Math.getExponent(q) + Math.getExponent(y) >= -970) {
-            double r = Math.fma(-q, y, x);
-            if (r != 0) {
-                st.flags |= NX;
-                q = Rounding.adjustNoTie(q, y > 0 ? r : -r, rm);
-            }
-            return Double.doubleToRawLongBits(q);
+            double r = Math.fma(-q, y, x); // x/y - q = r/y
+            return Double.doubleToRawLongBits(finishNoTie(q, signTimes(r, y), rm, st));
         }
         return divSlow(a, b, rm, st);
     }
@@ -158,12 +145,7 @@ final class Binary64 {
     /** Correctly rounded root of x >= 2^-968, where the residual x - r*r is representable. */
     private static double sqrtNormal(double x, int rm, FpStatus st) {
         double r = Math.sqrt(x);
-        double residual = Math.fma(-r, r, x);
-        if (residual != 0) {
-            st.flags |= NX;
-            r = Rounding.adjustNoTie(r, residual, rm);
-        }
-        return r;
+        return finishNoTie(r, Math.fma(-r, r, x), rm, st);
     }
 
     // ---------------------------------------------------------------- fused multiply-add
@@ -206,14 +188,30 @@ final class Binary64 {
         double gamma = (beta1 - r) + beta2;
         double e1 = gamma + alpha2;
         double e2 = alpha2 - (e1 - gamma);
-        if (e1 == 0) {
+        st.flags |= e1 != 0 ? NX : 0;
+        if (rm == RNE || e1 == 0) {
             return r;
         }
-        st.flags |= NX;
         return e2 == 0 ? Rounding.adjust(r, e1, rm) : Rounding.adjustNoTie(r, e1, rm);
     }
 
-    private static double twoSumError(double a, double b, double s) {
+    /**
+     * Raises NX for a non-zero exact error and re-rounds in the directed modes. Written without
+     * a data-dependent branch on the RNE path: whether a result is exact is unpredictable.
+     */
+    private static double finish(double hi, double err, int rm, FpStatus st) {
+        st.flags |= err != 0 ? NX : 0;
+        return rm == RNE || err == 0 ? hi : Rounding.adjust(hi, err, rm);
+    }
+
+    /** As {@link #finish} for errors known only by sign or that can never be a tie. */
+    private static double finishNoTie(double hi, double errSign, int rm, FpStatus st) {
+        st.flags |= errSign != 0 ? NX : 0;
+        return rm == RNE || errSign == 0 ? hi : Rounding.adjustNoTie(hi, errSign, rm);
+    }
+
+    /** Knuth's TwoSum: a + b - s exactly, for s = RN(a + b) without overflow. */
+    static double twoSumError(double a, double b, double s) {
         double bb = s - a;
         return (a - (s - bb)) + (b - bb);
     }

@@ -60,6 +60,12 @@ final class FpBits {
         return r != r ? S_CANONICAL_NAN : Float.floatToRawIntBits((float) r);
     }
 
+    /** v negated when s is negative: the sign of v / s without a division or a branch. */
+    static double signTimes(double v, double s) {
+        return Double.longBitsToDouble(Double.doubleToRawLongBits(v)
+                ^ (Double.doubleToRawLongBits(s) & D_SIGN));
+    }
+
     static double toDouble(int singleBits) {
         return Float.intBitsToFloat(singleBits);
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 abstract class ArithmeticProperties {
     /** Per operation and rounding mode. */
-    static final int CASES = 24_000;
+    static final int CASES = 40_000;
 
     final Format f;
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** fmin/fmax/feq/flt/fle/fclass against the oracle for both formats. */
 class ComparisonPropertyTest {
-    static final int CASES = 40_000;
+    static final int CASES = 80_000;
 
     enum Fmt {
         D(Format.D), S(Format.S);

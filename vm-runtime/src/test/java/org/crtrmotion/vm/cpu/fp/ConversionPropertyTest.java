@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** fcvt in every direction against the oracle, in every rounding mode. */
 class ConversionPropertyTest {
-    static final int CASES = 16_000;
+    static final int CASES = 32_000;
 
     private static final double[] INTEGER_EDGES = {
         0, 1, 2, 3, 0x1p24, 0x1p31, 0x1p32, 0x1p52, 0x1p53, 0x1p63, 0x1p64,

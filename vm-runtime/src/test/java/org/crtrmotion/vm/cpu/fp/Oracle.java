@@ -94,16 +94,14 @@ final class Oracle {
 
     /** Rounds the exact non-zero rational num/den * 2^exp (num, den &gt; 0) with sign neg. */
     static Result round(Format f, boolean neg, BigInteger num, BigInteger den, int exp, int rm) {
-        BigInteger n = exp >= 0 ? num.shiftLeft(exp) : num;
-        BigInteger d = exp >= 0 ? den : den.shiftLeft(-exp);
-        int e = floorLog2(n, d);
+        int e = exp + floorLog2(num, den);
         // Tininess after rounding: round to p bits as if the exponent range were unbounded.
-        Rounded unbounded = roundToMultipleOfPow2(n, d, e - (f.p - 1), neg, rm);
+        Rounded unbounded = roundAt(num, den, exp, e - (f.p - 1), neg, rm);
         int unboundedExp = e + (unbounded.m.bitLength() > f.p ? 1 : 0);
         boolean tiny = unboundedExp < f.emin;
 
         int q = Math.max(e, f.emin) - (f.p - 1);
-        Rounded r = roundToMultipleOfPow2(n, d, q, neg, rm);
+        Rounded r = roundAt(num, den, exp, q, neg, rm);
         BigInteger m = r.m;
         if (m.bitLength() > f.p) { // carried into the next binade
             m = m.shiftRight(1);
@@ -137,6 +135,7 @@ final class Oracle {
         return round(f, v.signum() < 0, v.m.abs(), BigInteger.ONE, v.e, rm);
     }
 
+    /** floor(log2(n/d)) for positive n, d. */
     private static int floorLog2(BigInteger n, BigInteger d) {
         int e = n.bitLength() - d.bitLength();
         boolean atLeast = e >= 0 ? n.compareTo(d.shiftLeft(e)) >= 0 : n.shiftLeft(-e).compareTo(d) >= 0;
@@ -145,15 +144,27 @@ final class Oracle {
 
     record Rounded(BigInteger m, boolean inexact) {}
 
-    /** The integer nearest (per rm) to (n/d) / 2^q. */
-    static Rounded roundToMultipleOfPow2(BigInteger n, BigInteger d, int q, boolean neg, int rm) {
-        BigInteger nn = q >= 0 ? n : n.shiftLeft(-q);
-        BigInteger dd = q >= 0 ? d.shiftLeft(q) : d;
-        BigInteger[] qr = nn.divideAndRemainder(dd);
-        BigInteger m = qr[0];
-        BigInteger rem = qr[1];
-        boolean inexact = rem.signum() != 0;
-        int half = rem.shiftLeft(1).compareTo(dd);
+    /** The integer nearest (per rm) to num/den * 2^(exp - q), i.e. the value in units of 2^q. */
+    static Rounded roundAt(BigInteger num, BigInteger den, int exp, int q, boolean neg, int rm) {
+        int shift = exp - q;
+        BigInteger m;
+        boolean inexact;
+        int half; // sign of (remainder - half a unit)
+        if (den.equals(BigInteger.ONE) && shift < 0) {
+            // Dyadic: the quotient is a shift and the remainder its low bits (fast for wide sums).
+            int k = -shift;
+            m = num.shiftRight(k);
+            int low = num.getLowestSetBit();
+            inexact = low < k;
+            half = !num.testBit(k - 1) ? -1 : (low < k - 1 ? 1 : 0);
+        } else {
+            BigInteger n = shift > 0 ? num.shiftLeft(shift) : num;
+            BigInteger d = shift < 0 ? den.shiftLeft(-shift) : den;
+            BigInteger[] qr = n.divideAndRemainder(d);
+            m = qr[0];
+            inexact = qr[1].signum() != 0;
+            half = qr[1].shiftLeft(1).compareTo(d);
+        }
         boolean up = switch (rm) {
             case RNE -> half > 0 || (half == 0 && m.testBit(0));
             case RTZ -> false;
@@ -377,8 +388,7 @@ final class Oracle {
         if (f.isZero(a)) return new Result(0, 0);
         Dyadic v = f.value(a);
         boolean neg = v.signum() < 0;
-        Rounded r = roundToMultipleOfPow2(v.m.abs().shiftLeft(Math.max(v.e, 0)),
-                BigInteger.ONE.shiftLeft(Math.max(-v.e, 0)), 0, neg, rm);
+        Rounded r = roundAt(v.m.abs(), BigInteger.ONE, v.e, 0, neg, rm);
         BigInteger value = neg ? r.m.negate() : r.m;
         if (value.compareTo(t.min) < 0) return new Result(t.register(t.min), NV);
         if (value.compareTo(t.max) > 0) return new Result(t.register(t.max), NV);

@@ -1,0 +1,94 @@
+package org.crtrmotion.ops.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunCommandTest {
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream originalErr;
+  @TempDir Path dir;
+
+  @BeforeEach
+  void captureStderr() {
+    originalErr = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreStderr() {
+    System.setErr(originalErr);
+  }
+
+  private int crtr(String... args) {
+    return new CommandLine(new CrtrCommand()).execute(args);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void bundledGuestRunsAndItsExitCodeIsTheCommands() {
+    assertEquals(0, crtr("run", "hello.elf"));
+    assertEquals(7, crtr("run", "hello.elf", "--append", "exit=7"));
+    assertTrue(stderr().contains("instructions retired"), stderr());
+  }
+
+  @Test
+  void summaryNamesInstructionsSecondsAndMips() {
+    crtr("run", "hello.elf");
+    assertTrue(stderr().matches("(?s).*crtr: [0-9,]+ instructions retired in [0-9.]+ s \\([0-9.]+ MIPS\\).*"), stderr());
+  }
+
+  @Test
+  void missingImageIsABadInputNamingIt() {
+    assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", dir.resolve("nope.elf").toString()));
+    assertTrue(stderr().contains("nope.elf"), stderr());
+  }
+
+  @Test
+  void fileThatIsNotAnElfIsRefusedWithTheReason() throws Exception {
+    Path bogus = dir.resolve("bogus.elf");
+    Files.writeString(bogus, "#!/bin/sh\necho not a guest\n");
+    assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", bogus.toString()));
+    assertTrue(stderr().contains("bogus.elf") && stderr().toLowerCase().contains("elf"), stderr());
+  }
+
+  @Test
+  void unknownTimeModeIsRefused() {
+    assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--time", "sundial"));
+    assertTrue(stderr().contains("sundial"), stderr());
+  }
+
+  @Test
+  void memoryTooSmallForTheImageIsRefused() {
+    assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "memory.elf", "--memory", "1M"));
+    assertTrue(stderr().contains("give the machine more memory"), stderr());
+  }
+
+  @Test
+  void instructionLimitEndsARunawayGuest() {
+    assertEquals(RunCommand.EXIT_LIMIT, crtr("run", "idle.elf", "--append", "ticks=0", "--max-instructions", "500000"));
+    assertTrue(stderr().contains("instruction limit"), stderr());
+  }
+
+  @Test
+  void memorySizesTakeQemuStyleSuffixes() {
+    SizeConverter c = new SizeConverter();
+    assertEquals(256L << 20, c.convert("256M"));
+    assertEquals(1L << 30, c.convert("1G"));
+    assertEquals(64L << 10, c.convert("64K"));
+    assertEquals(128L << 20, c.convert("128"));
+  }
+}
