@@ -34,7 +34,7 @@ public final class CsrFile {
           | (3L << 32) | (1L << 63);
   private static final long SSTATUS_WRITABLE =
       MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
-  /** Status bits whose change invalidates cached translations. */
+  /** Status bits that decide which cached translations apply. */
   private static final long TRANSLATION_BITS = MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP;
   private static final long ALL_INTERRUPTS =
       MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | MIP_SEIP | MIP_MEIP;
@@ -214,7 +214,7 @@ public final class CsrFile {
     long changed = hart.mstatus ^ value;
     hart.mstatus = value;
     if ((changed & TRANSLATION_BITS) != 0) {
-      hart.translationChanged();
+      hart.privilegeChanged();
     }
     hart.requestCheck();
   }

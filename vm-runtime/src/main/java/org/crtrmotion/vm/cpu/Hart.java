@@ -78,6 +78,7 @@ public final class Hart implements InterruptLines {
 
   final CsrFile csrs = new CsrFile(this);
   private Runnable translationChanged = () -> {};
+  private Runnable privilegeChanged = () -> {};
 
   public Hart() {
     reset(0);
@@ -101,13 +102,23 @@ public final class Hart implements InterruptLines {
   }
 
   /** Called when anything that cached translations depend on changes. */
-  void onTranslationChange(Runnable listener) {
-    this.translationChanged = listener;
+  void onTranslationChange(Runnable flush, Runnable reselect) {
+    this.translationChanged = flush;
+    this.privilegeChanged = reselect;
   }
 
   /** Cached translations are stale; the interpreter must also re-fetch its current page. */
   void translationChanged() {
     translationChanged.run();
+    requestCheck();
+  }
+
+  /**
+   * The privilege, or what decides the permissions of loads and stores (MPRV, MPP, SUM, MXR),
+   * changed: other cached translations apply, and the interpreter must pick them up.
+   */
+  void privilegeChanged() {
+    privilegeChanged.run();
     requestCheck();
   }
 
@@ -251,7 +262,7 @@ public final class Hart implements InterruptLines {
       priv = PRIV_M;
       pc = vector(mtvec, code, interrupt);
     }
-    translationChanged();
+    privilegeChanged();
     requestCheck();
   }
 
@@ -275,7 +286,7 @@ public final class Hart implements InterruptLines {
     priv = to;
     pc = mepc;
     reservation = -1;
-    translationChanged();
+    privilegeChanged();
     requestCheck();
   }
 
@@ -291,7 +302,7 @@ public final class Hart implements InterruptLines {
     priv = to;
     pc = sepc;
     reservation = -1;
-    translationChanged();
+    privilegeChanged();
     requestCheck();
   }
 }

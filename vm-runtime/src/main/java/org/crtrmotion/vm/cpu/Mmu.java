@@ -11,10 +11,12 @@ import org.crtrmotion.vm.memory.LittleEndian;
  * Address translation (bare and Sv39, with hardware A/D updates), the software TLBs that let the
  * interpreter reach RAM pages without a walk, and the slow paths of loads, stores and fetches.
  *
- * <p>The TLBs are direct-mapped and hold only translations to RAM that the current privilege,
- * MPRV, SUM and MXR permit; they are flushed whenever one of those changes. A write translation
- * is cached only for a page that is already dirty and holds no decoded code, so the interpreter's
- * fast store path needs no dirty tracking at all.
+ * <p>The TLBs are direct-mapped and hold only translations to RAM. A translation's permission
+ * depends on the privilege, SUM and MXR, so there is one data TLB per combination of those (the
+ * effective data privilege, with MPRV) and one fetch TLB per privilege: a trap or a return, or
+ * Linux toggling SUM around every user copy, only selects other TLBs, and nothing needs flushing
+ * but a satp write or SFENCE.VMA. A write translation is cached only for a page that is already
+ * dirty and holds no decoded code, so the interpreter's fast store path needs no dirty tracking.
  */
 public final class Mmu {
   static final int TLB_SIZE = 256;
@@ -26,13 +28,72 @@ public final class Mmu {
   private static final long PTE_PPN_MASK = ((1L << 44) - 1) << 10;
   private static final long PTE_RESERVED = ~((1L << 54) - 1);
 
-  // Fast-path TLBs, read directly by the interpreter. Tags are virtual page numbers; -1 = empty.
-  final long[] readTag = new long[TLB_SIZE];
-  final byte[][] readPage = new byte[TLB_SIZE][];
-  final long[] writeTag = new long[TLB_SIZE];
-  final byte[][] writePage = new byte[TLB_SIZE][];
-  private final long[] fetchTag = new long[TLB_SIZE];
-  private final DecodedPage[] fetchPage = new DecodedPage[TLB_SIZE];
+  /** Data TLBs by data privilege | SUM << 2 | MXR << 3; fetch TLBs by privilege. */
+  private final DataTlb[] dataTlbs = new DataTlb[16];
+  private final FetchTlb[] fetchTlbs = new FetchTlb[4];
+
+  // The TLBs in force, read directly by the interpreter. Tags are virtual page numbers; -1 = empty.
+  long[] readTag;
+  byte[][] readPage;
+  long[] writeTag;
+  byte[][] writePage;
+  private long[] fetchTag;
+  private DecodedPage[] fetchPage;
+
+  private static final class DataTlb {
+    final long[] readTag = new long[TLB_SIZE];
+    final byte[][] readPage = new byte[TLB_SIZE][];
+    final long[] writeTag = new long[TLB_SIZE];
+    final byte[][] writePage = new byte[TLB_SIZE][];
+
+    DataTlb() {
+      Arrays.fill(readTag, -1);
+      Arrays.fill(writeTag, -1);
+    }
+
+    void flushWrites() {
+      Arrays.fill(writeTag, -1);
+      Arrays.fill(writePage, null);
+    }
+
+    void flush() {
+      Arrays.fill(readTag, -1);
+      Arrays.fill(readPage, null);
+      flushWrites();
+    }
+
+    void dropWrites(byte[] page) {
+      for (int i = 0; i < TLB_SIZE; i++) {
+        if (writePage[i] == page) {
+          writeTag[i] = -1;
+          writePage[i] = null;
+        }
+      }
+    }
+  }
+
+  private static final class FetchTlb {
+    final long[] tag = new long[TLB_SIZE];
+    final DecodedPage[] page = new DecodedPage[TLB_SIZE];
+
+    FetchTlb() {
+      Arrays.fill(tag, -1);
+    }
+
+    void flush() {
+      Arrays.fill(tag, -1);
+      Arrays.fill(page, null);
+    }
+
+    void drop(DecodedPage dp) {
+      for (int i = 0; i < TLB_SIZE; i++) {
+        if (page[i] == dp) {
+          tag[i] = -1;
+          page[i] = null;
+        }
+      }
+    }
+  }
 
   private final Hart hart;
   private final GuestMemory ram;
@@ -52,8 +113,13 @@ public final class Mmu {
     this.ram = ram;
     this.bus = bus;
     this.decoded = new DecodedPage[ram.pageCount()];
-    flushAll();
-    hart.onTranslationChange(this::flushAll);
+    selectTlbs();
+    hart.onTranslationChange(
+        () -> {
+          flushAll();
+          selectTlbs();
+        },
+        this::selectTlbs);
     ram.setWriteTracker(
         new GuestMemory.WriteTracker() {
           @Override
@@ -72,17 +138,56 @@ public final class Mmu {
     this.storeWatcher = watcher == null ? StoreWatcher.NONE : watcher;
   }
 
+  /** Points the interpreter's TLB fields at the ones for the current privilege, SUM and MXR. */
+  void selectTlbs() {
+    long status = hart.mstatus;
+    int key = hart.dataPrivilege()
+        | ((status & MSTATUS_SUM) != 0 ? 4 : 0)
+        | ((status & MSTATUS_MXR) != 0 ? 8 : 0);
+    DataTlb data = dataTlbs[key];
+    if (data == null) {
+      data = dataTlbs[key] = new DataTlb();
+    }
+    FetchTlb fetch = fetchTlbs[hart.priv];
+    if (fetch == null) {
+      fetch = fetchTlbs[hart.priv] = new FetchTlb();
+    }
+    readTag = data.readTag;
+    readPage = data.readPage;
+    writeTag = data.writeTag;
+    writePage = data.writePage;
+    fetchTag = fetch.tag;
+    fetchPage = fetch.page;
+  }
+
+  /** Every cached translation is stale (satp, SFENCE.VMA). */
   public void flushAll() {
-    Arrays.fill(readTag, -1);
-    Arrays.fill(readPage, null);
-    Arrays.fill(fetchTag, -1);
-    Arrays.fill(fetchPage, null);
-    flushWrites();
+    for (DataTlb t : dataTlbs) {
+      if (t != null) {
+        t.flush();
+      }
+    }
+    for (FetchTlb t : fetchTlbs) {
+      if (t != null) {
+        t.flush();
+      }
+    }
   }
 
   void flushWrites() {
-    Arrays.fill(writeTag, -1);
-    Arrays.fill(writePage, null);
+    for (DataTlb t : dataTlbs) {
+      if (t != null) {
+        t.flushWrites();
+      }
+    }
+  }
+
+  private void flushFetches() {
+    for (FetchTlb t : fetchTlbs) {
+      if (t != null) {
+        t.flush();
+      }
+    }
   }
 
   /** FENCE.I: forget every decoded instruction. */
@@ -93,17 +198,15 @@ public final class Mmu {
         ram.clearCode(i);
       }
     }
-    Arrays.fill(fetchTag, -1);
-    Arrays.fill(fetchPage, null);
+    flushFetches();
   }
 
   private void invalidateCode(int pageIndex) {
     DecodedPage dp = decoded[pageIndex];
     decoded[pageIndex] = null;
-    for (int i = 0; i < TLB_SIZE; i++) {
-      if (fetchPage[i] == dp) {
-        fetchTag[i] = -1;
-        fetchPage[i] = null;
+    for (FetchTlb t : fetchTlbs) {
+      if (t != null) {
+        t.drop(dp);
       }
     }
     // The interpreter may be executing this page: make it leave and fetch again.
@@ -337,10 +440,9 @@ public final class Mmu {
   }
 
   private void dropWriteMappings(byte[] page) {
-    for (int i = 0; i < TLB_SIZE; i++) {
-      if (writePage[i] == page) {
-        writeTag[i] = -1;
-        writePage[i] = null;
+    for (DataTlb t : dataTlbs) {
+      if (t != null) {
+        t.dropWrites(page);
       }
     }
   }
