@@ -380,6 +380,7 @@ class RandomInstructionTest {
       hart.mstatus = status;
       hart.mtvec = M_STUB | (rnd.nextInt(4) == 0 ? 1 : 0);
       hart.stvec = sStubBase | (rnd.nextInt(4) == 0 ? 1 : 0);
+      long oldSatp = hart.satp;
       hart.satp = config.sv39 ? satp : 0;
       long[] medelegs = {0, 0xb109, 0xb3ff};
       hart.medeleg = config.priv == PRIV_M ? medelegs[rnd.nextInt(2)] : medelegs[rnd.nextInt(3)];
@@ -440,7 +441,12 @@ class RandomInstructionTest {
       hart.scause = NO_TRAP;
       hart.priv = config.priv;
       hart.pc = codeAddress();
-      hart.translationChanged();
+      // as a CSR write would: a new satp drops cached translations, the rest selects among them
+      if (hart.satp != oldSatp) {
+        hart.translationChanged();
+      } else {
+        hart.privilegeChanged();
+      }
     }
 
     // ---------------------------------------------------------------- the loop
