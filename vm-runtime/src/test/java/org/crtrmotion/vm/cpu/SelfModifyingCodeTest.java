@@ -170,4 +170,23 @@ class SelfModifyingCodeTest {
     assertEquals(5, h.x(5));
     assertEquals(1, h.x(6));
   }
+
+  @Test
+  void codeRewrittenByMachineModeBetweenSupervisorRunsIsSeen() {
+    // M writes the page first (a cached M-mode write translation), S runs it, M rewrites it
+    PageTables pt = new PageTables(h, RAM_BASE + 0x40_0000);
+    long page = DATA + 0x5000, vpage = 0x5000_0000L;
+    pt.map4k(vpage, page, R | X | A);
+    h.hart.satp = pt.satp();
+    h.hart.mepc = vpage;
+    h.hart.mstatus |= (long) Hart.PRIV_S << Hart.MSTATUS_MPP_SHIFT;
+    h.x(10, page).x(6, addi(5, 0, 1)).x(7, ecall()).x(8, addi(5, 0, 2));
+    h.program(sd(0, 10, 8), sw(6, 10, 0), sw(7, 10, 4), mret());
+    h.place(CpuHarness.TRAP_VECTOR, sw(8, 10, 0), mret());
+    h.step(4 + 2); // M writes and returns, S runs addi x5, 1 and traps, M rewrites the addi
+    assertEquals(1, h.x(5));
+    h.hart.mepc = vpage;
+    h.step(2 + 1); // M returns, S runs the new addi
+    assertEquals(2, h.x(5));
+  }
 }
