@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Timeout;
  * right vector for the cause, a legal cause, a tval that matches it where the cause defines it,
  * x0 still zero. The state is then re-seeded (mode, vectors, delegation, satp, a few registers)
  * and the next stretch starts; the code is refilled with fresh random words as it is used up.
+ *
+ * <p>{@code -Drandom.seed=...} and {@code -Drandom.instructions=...} (per mode) explore further;
+ * a failure names its configuration, seed and stretch, which replay deterministically.
  */
 class RandomInstructionTest {
   /**
