@@ -9,7 +9,8 @@ import java.util.Optional;
 /** The guest images built from {@code native/guests} and shipped inside this module's jar. */
 public final class BundledGuests {
   /** Every bundled image, by file name. */
-  public static final List<String> NAMES = List.of("hello.elf", "cpu.elf", "memory.elf", "idle.elf");
+  public static final List<String> NAMES =
+      List.of("hello.elf", "cpu.elf", "memory.elf", "idle.elf");
 
   private BundledGuests() {}
 
@@ -21,7 +22,9 @@ public final class BundledGuests {
     try (InputStream in = BundledGuests.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(
-            "bundled guest " + name + " is missing from the crtr-native jar: rebuild with mvn package");
+            "bundled guest "
+                + name
+                + " is missing from the crtr-native jar: rebuild with mvn package");
       }
       return Optional.of(in.readAllBytes());
     } catch (IOException e) {

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every bundled guest prints the same bytes and exits with the same code on crtr (virtual time)
- * as on QEMU's virt board, the reference machine.
+ * Every bundled guest prints the same bytes and exits with the same code on crtr (virtual time) as
+ * on QEMU's virt board, the reference machine.
  */
 class GuestDifferentialTest {
   private static final long RAM = 128L << 20;
@@ -30,7 +30,9 @@ class GuestDifferentialTest {
 
   @BeforeAll
   static void requireQemu() {
-    assumeTrue(QemuReference.available(), "qemu-system-riscv64 is not installed (.ci/run installs qemu-system-misc)");
+    assumeTrue(
+        QemuReference.available(),
+        "qemu-system-riscv64 is not installed (.ci/run installs qemu-system-misc)");
   }
 
   static Stream<Arguments> cases() {
@@ -58,8 +60,11 @@ class GuestDifferentialTest {
     QemuReference.Outcome expected = QemuReference.run(file, RAM, bootargs);
 
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    Machine machine = Machine.boot(
-        MachineConfig.defaults().withRamBytes(RAM).withBootargs(bootargs), ElfLoader.parse(image), console::write);
+    Machine machine =
+        Machine.boot(
+            MachineConfig.defaults().withRamBytes(RAM).withBootargs(bootargs),
+            ElfLoader.parse(image),
+            console::write);
     RunResult result = machine.run(2_000_000_000L);
 
     assertEquals(StopReason.POWER_OFF, result.reason(), result.detail());

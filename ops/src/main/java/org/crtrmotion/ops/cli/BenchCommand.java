@@ -2,7 +2,10 @@ package org.crtrmotion.ops.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code crtr bench}: benchmarks, each reported as ratios against a baseline measured in the same run. */
+/**
+ * {@code crtr bench}: benchmarks, each reported as ratios against a baseline measured in the same
+ * run.
+ */
 @Command(
     name = "bench",
     description = "Benchmarks, reported against a baseline measured in the same run.",

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code crtr bench cpu}: MIPS of {@code cpu.elf} on crtr and on QEMU over the same instruction
- * count (the whole program), and their ratio. QEMU's start-up is measured with {@code hello.elf}
- * in the same run and subtracted.
+ * count (the whole program), and their ratio. QEMU's start-up is measured with {@code hello.elf} in
+ * the same run and subtracted.
  */
 @Command(
     name = "cpu",
@@ -32,13 +32,22 @@ import picocli.CommandLine.Option;
     },
     mixinStandardHelpOptions = true)
 final class BenchCpuCommand implements Callable<Integer> {
-  @Option(names = "--qemu", paramLabel = "PATH", description = "QEMU binary (default: qemu-system-riscv64 on PATH)")
+  @Option(
+      names = "--qemu",
+      paramLabel = "PATH",
+      description = "QEMU binary (default: qemu-system-riscv64 on PATH)")
   String qemu = "qemu-system-riscv64";
 
-  @Option(names = "--append", paramLabel = "ARGS", description = "bootargs for cpu.elf (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--append",
+      paramLabel = "ARGS",
+      description = "bootargs for cpu.elf (default: ${DEFAULT-VALUE})")
   String append = "rounds=60";
 
-  @Option(names = "--warmup", paramLabel = "N", description = "warm-up runs on crtr before the warm run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      description = "warm-up runs on crtr before the warm run (default: ${DEFAULT-VALUE})")
   int warmup = 3;
 
   @Override
@@ -55,7 +64,8 @@ final class BenchCpuCommand implements Callable<Integer> {
       return 1;
     }
     if (cold.result.reason() != StopReason.POWER_OFF || cold.result.exitCode() != 0) {
-      System.err.println("crtr bench cpu: cpu.elf did not finish cleanly on crtr: " + cold.result.detail());
+      System.err.println(
+          "crtr bench cpu: cpu.elf did not finish cleanly on crtr: " + cold.result.detail());
       return 1;
     }
     long n = cold.result.instructions();
@@ -73,8 +83,12 @@ final class BenchCpuCommand implements Callable<Integer> {
         qemuHello = runQemu(helloFile, null);
         qemuCpu = runQemu(cpuFile, append);
       } catch (IOException e) {
-        System.err.println("crtr bench cpu: cannot run " + qemu + " (" + e.getMessage()
-            + "); install Debian's qemu-system-misc to compare with QEMU");
+        System.err.println(
+            "crtr bench cpu: cannot run "
+                + qemu
+                + " ("
+                + e.getMessage()
+                + "); install Debian's qemu-system-misc to compare with QEMU");
         return 0;
       }
       if (!qemuCpu.output.equals(cold.output)) {
@@ -82,9 +96,15 @@ final class BenchCpuCommand implements Callable<Integer> {
         return 1;
       }
       double qemuSeconds = Math.max(1e-6, qemuCpu.seconds - qemuHello.seconds);
-      print("qemu-system-riscv64 (TCG), start-up " + ms(qemuHello.seconds) + " subtracted", n, qemuSeconds);
-      System.out.printf(Locale.ROOT, "speed ratio crtr/qemu: warm %.3f, first run %.3f%n",
-          qemuSeconds / warm.seconds, qemuSeconds / cold.seconds);
+      print(
+          "qemu-system-riscv64 (TCG), start-up " + ms(qemuHello.seconds) + " subtracted",
+          n,
+          qemuSeconds);
+      System.out.printf(
+          Locale.ROOT,
+          "speed ratio crtr/qemu: warm %.3f, first run %.3f%n",
+          qemuSeconds / warm.seconds,
+          qemuSeconds / cold.seconds);
       return 0;
     } finally {
       try (var files = Files.list(dir)) {
@@ -101,8 +121,13 @@ final class BenchCpuCommand implements Callable<Integer> {
   }
 
   private static void print(String what, long instructions, double seconds) {
-    System.out.printf(Locale.ROOT, "%-48s %,15d instructions %9.3f s %9.1f MIPS%n",
-        what, instructions, seconds, instructions / seconds / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "%-48s %,15d instructions %9.3f s %9.1f MIPS%n",
+        what,
+        instructions,
+        seconds,
+        instructions / seconds / 1e6);
   }
 
   private record Timed(RunResult result, double seconds, String output) {}
@@ -112,25 +137,46 @@ final class BenchCpuCommand implements Callable<Integer> {
     Machine m = Machine.boot(config, ElfLoader.parse(image), out::write);
     long start = System.nanoTime();
     RunResult r = m.run(0);
-    return new Timed(r, (System.nanoTime() - start) / 1e9, out.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+    return new Timed(
+        r,
+        (System.nanoTime() - start) / 1e9,
+        out.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
   }
 
   private Timed runQemu(Path image, String bootargs) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(
-        qemu, "-M", "virt", "-m", "128M", "-bios", "none", "-nographic", "-kernel", image.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                qemu,
+                "-M",
+                "virt",
+                "-m",
+                "128M",
+                "-bios",
+                "none",
+                "-nographic",
+                "-kernel",
+                image.toString()));
     if (bootargs != null) {
       cmd.add("-append");
       cmd.add(bootargs);
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     long start = System.nanoTime();
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     int code = p.waitFor();
     double seconds = (System.nanoTime() - start) / 1e9;
     if (code != 0) {
-      throw new IOException(image.getFileName() + " exited with " + code + " on QEMU: "
-          + new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
+      throw new IOException(
+          image.getFileName()
+              + " exited with "
+              + code
+              + " on QEMU: "
+              + new String(
+                      p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                  .trim());
     }
     return new Timed(null, seconds, new String(out, java.nio.charset.StandardCharsets.ISO_8859_1));
   }

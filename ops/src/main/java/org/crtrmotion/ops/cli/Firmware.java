@@ -15,9 +15,10 @@ import org.crtrmotion.vm.machine.MachineConfig;
 /** Builds the boot plan of a kernel behind OpenSBI, finding Debian's OpenSBI by default. */
 final class Firmware {
   /** Debian's opensbi package, then the copy qemu-system-data ships. */
-  static final List<Path> DEFAULT_LOCATIONS = List.of(
-      Path.of("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"),
-      Path.of("/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"));
+  static final List<Path> DEFAULT_LOCATIONS =
+      List.of(
+          Path.of("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"),
+          Path.of("/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"));
 
   private Firmware() {}
 
@@ -33,7 +34,9 @@ final class Firmware {
         return p;
       }
     }
-    throw new NoSuchFileException(DEFAULT_LOCATIONS.get(0).toString(), null,
+    throw new NoSuchFileException(
+        DEFAULT_LOCATIONS.get(0).toString(),
+        null,
         "OpenSBI not found: install Debian's opensbi package or give --bios FILE");
   }
 
@@ -41,7 +44,11 @@ final class Firmware {
   private static BootImage image(Path file, long address) throws IOException, ImageFormatException {
     byte[] bytes = Files.readAllBytes(file);
     try {
-      if (bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F') {
+      if (bytes.length >= 4
+          && bytes[0] == 0x7f
+          && bytes[1] == 'E'
+          && bytes[2] == 'L'
+          && bytes[3] == 'F') {
         return ElfLoader.parse(bytes);
       }
       return RawImage.of(bytes, address);

@@ -23,8 +23,11 @@ final class GuestImageSource {
       Optional<byte[]> bundled = BundledGuests.read(nameOrPath);
       if (bundled.isEmpty()) {
         throw new NoSuchFileException(
-            nameOrPath, null, "no such file, and no bundled guest by that name (bundled: "
-                + String.join(", ", BundledGuests.NAMES) + ")");
+            nameOrPath,
+            null,
+            "no such file, and no bundled guest by that name (bundled: "
+                + String.join(", ", BundledGuests.NAMES)
+                + ")");
       }
       bytes = bundled.get();
     }

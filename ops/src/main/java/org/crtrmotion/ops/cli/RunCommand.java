@@ -18,10 +18,17 @@ import picocli.CommandLine.Parameters;
     description = {
       "Runs a guest image on the RV64GC virt machine: its UART on stdout, a summary on stderr,",
       "the guest's exit code as this command's.",
-      "Exit codes besides the guest's: " + RunCommand.EXIT_BAD_INPUT + " bad image or option, "
-          + RunCommand.EXIT_LIMIT + " instruction limit reached, " + RunCommand.EXIT_HALTED
-          + " guest halted or stuck for good, " + RunCommand.EXIT_UNSUPPORTED + " unsupported request or internal error, "
-          + RunCommand.EXIT_STOPPED + " stopped from outside."
+      "Exit codes besides the guest's: "
+          + RunCommand.EXIT_BAD_INPUT
+          + " bad image or option, "
+          + RunCommand.EXIT_LIMIT
+          + " instruction limit reached, "
+          + RunCommand.EXIT_HALTED
+          + " guest halted or stuck for good, "
+          + RunCommand.EXIT_UNSUPPORTED
+          + " unsupported request or internal error, "
+          + RunCommand.EXIT_STOPPED
+          + " stopped from outside."
     },
     mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
@@ -31,38 +38,62 @@ final class RunCommand implements Callable<Integer> {
   static final int EXIT_UNSUPPORTED = 126;
   static final int EXIT_STOPPED = 130;
 
-  @Parameters(paramLabel = "IMAGE", arity = "0..1",
-      description = "a bare-metal ELF file, or a bundled guest: hello.elf, cpu.elf, memory.elf, idle.elf")
+  @Parameters(
+      paramLabel = "IMAGE",
+      arity = "0..1",
+      description =
+          "a bare-metal ELF file, or a bundled guest: hello.elf, cpu.elf, memory.elf, idle.elf")
   String image;
 
-  @Option(names = "--kernel", paramLabel = "FILE",
-      description = "a kernel Image to boot behind OpenSBI at 0x80200000, as QEMU's -kernel with firmware")
+  @Option(
+      names = "--kernel",
+      paramLabel = "FILE",
+      description =
+          "a kernel Image to boot behind OpenSBI at 0x80200000, as QEMU's -kernel with firmware")
   java.nio.file.Path kernel;
 
-  @Option(names = "--bios", paramLabel = "FILE",
+  @Option(
+      names = "--bios",
+      paramLabel = "FILE",
       description = "the firmware for --kernel (default: Debian's OpenSBI fw_dynamic.bin)")
   java.nio.file.Path bios;
 
-  @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
+  @Option(
+      names = "--memory",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
       description = "RAM size (default 128M, as QEMU's virt board)")
   long memoryBytes = MachineConfig.DEFAULT_RAM_BYTES;
 
-  @Option(names = "--time", paramLabel = "MODE",
-      description = "virtual (from the instruction count: same output every run) or host (default virtual)")
+  @Option(
+      names = "--time",
+      paramLabel = "MODE",
+      description =
+          "virtual (from the instruction count: same output every run) or host (default virtual)")
   String time = "virtual";
 
-  @Option(names = "--max-instructions", paramLabel = "N", description = "stop after N instructions (default: no limit)")
+  @Option(
+      names = "--max-instructions",
+      paramLabel = "N",
+      description = "stop after N instructions (default: no limit)")
   long maxInstructions;
 
-  @Option(names = "--append", paramLabel = "ARGS", description = "the device tree's /chosen/bootargs, as QEMU's -append")
+  @Option(
+      names = "--append",
+      paramLabel = "ARGS",
+      description = "the device tree's /chosen/bootargs, as QEMU's -append")
   String append;
 
   @Override
   public Integer call() {
     TimeMode mode;
     switch (time) {
-      case "virtual": mode = TimeMode.VIRTUAL; break;
-      case "host": mode = TimeMode.HOST; break;
+      case "virtual":
+        mode = TimeMode.VIRTUAL;
+        break;
+      case "host":
+        mode = TimeMode.HOST;
+        break;
       default:
         System.err.println("crtr run: --time must be 'virtual' or 'host', not '" + time + "'");
         return EXIT_BAD_INPUT;
@@ -72,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
       return EXIT_BAD_INPUT;
     }
     if ((image == null) == (kernel == null)) {
-      System.err.println("crtr run: give either IMAGE (bare metal) or --kernel FILE (behind OpenSBI)");
+      System.err.println(
+          "crtr run: give either IMAGE (bare metal) or --kernel FILE (behind OpenSBI)");
       return EXIT_BAD_INPUT;
     }
     if (bios != null && kernel == null) {
@@ -82,10 +114,15 @@ final class RunCommand implements Callable<Integer> {
     MachineConfig config;
     BootPlan plan;
     try {
-      config = MachineConfig.defaults().withRamBytes(memoryBytes).withTimeMode(mode).withBootargs(append);
-      plan = kernel != null
-          ? Firmware.plan(kernel, bios)
-          : new BootPlan.BareMetal(GuestImageSource.load(image));
+      config =
+          MachineConfig.defaults()
+              .withRamBytes(memoryBytes)
+              .withTimeMode(mode)
+              .withBootargs(append);
+      plan =
+          kernel != null
+              ? Firmware.plan(kernel, bios)
+              : new BootPlan.BareMetal(GuestImageSource.load(image));
     } catch (Exception e) {
       System.err.println("crtr run: " + message(e));
       return EXIT_BAD_INPUT;
@@ -99,14 +136,16 @@ final class RunCommand implements Callable<Integer> {
         return EXIT_BAD_INPUT;
       }
       CountDownLatch finished = new CountDownLatch(1);
-      Thread onInterrupt = new Thread(() -> {
-        machine.requestStop();
-        try {
-          finished.await(5, TimeUnit.SECONDS); // let the summary reach the terminal
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread onInterrupt =
+          new Thread(
+              () -> {
+                machine.requestStop();
+                try {
+                  finished.await(5, TimeUnit.SECONDS); // let the summary reach the terminal
+                } catch (InterruptedException ignored) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       try {
         long start = System.nanoTime();
@@ -129,9 +168,14 @@ final class RunCommand implements Callable<Integer> {
   static String message(Exception e) {
     if (e instanceof java.nio.file.FileSystemException) {
       java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
-      String why = f.getReason() != null ? f.getReason()
-          : e instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
+      String why =
+          f.getReason() != null
+              ? f.getReason()
+              : e instanceof java.nio.file.NoSuchFileException
+                  ? "no such file"
+                  : e instanceof java.nio.file.AccessDeniedException
+                      ? "permission denied"
+                      : e.getClass().getSimpleName();
       return f.getFile() + ": " + why;
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
@@ -139,11 +183,18 @@ final class RunCommand implements Callable<Integer> {
 
   private static int exitCode(RunResult r) {
     switch (r.reason()) {
-      case POWER_OFF: return r.exitCode() & 0xff;
-      case INSTRUCTION_LIMIT: return EXIT_LIMIT;
-      case HALTED: case STUCK: return EXIT_HALTED;
-      case UNSUPPORTED: case INTERNAL_ERROR: return EXIT_UNSUPPORTED;
-      default: return EXIT_STOPPED;
+      case POWER_OFF:
+        return r.exitCode() & 0xff;
+      case INSTRUCTION_LIMIT:
+        return EXIT_LIMIT;
+      case HALTED:
+      case STUCK:
+        return EXIT_HALTED;
+      case UNSUPPORTED:
+      case INTERNAL_ERROR:
+        return EXIT_UNSUPPORTED;
+      default:
+        return EXIT_STOPPED;
     }
   }
 }

@@ -19,7 +19,8 @@ final class SizeConverter implements ITypeConverter<Long> {
     } else if (v.endsWith("G")) {
       unit = 1L << 30;
     }
-    String digits = Character.isDigit(v.charAt(v.length() - 1)) ? v : v.substring(0, v.length() - 1);
+    String digits =
+        Character.isDigit(v.charAt(v.length() - 1)) ? v : v.substring(0, v.length() - 1);
     try {
       long n = Long.parseLong(digits);
       if (n <= 0 || n > Long.MAX_VALUE / unit) {
@@ -27,7 +28,8 @@ final class SizeConverter implements ITypeConverter<Long> {
       }
       return n * unit;
     } catch (NumberFormatException e) {
-      throw new TypeConversionException("not a size: '" + value + "' (expected e.g. 128M, 1G, 65536K)");
+      throw new TypeConversionException(
+          "not a size: '" + value + "' (expected e.g. 128M, 1G, 65536K)");
     }
   }
 }

@@ -12,6 +12,9 @@ final class Summary {
     return String.format(
         Locale.ROOT,
         "crtr: %,d instructions retired in %.3f s (%.1f MIPS); %s",
-        r.instructions(), seconds, mips, r.detail());
+        r.instructions(),
+        seconds,
+        mips,
+        r.detail());
   }
 }

@@ -48,7 +48,10 @@ class RunCommandTest {
   @Test
   void summaryNamesInstructionsSecondsAndMips() {
     crtr("run", "hello.elf");
-    assertTrue(stderr().matches("(?s).*crtr: [0-9,]+ instructions retired in [0-9.]+ s \\([0-9.]+ MIPS\\).*"), stderr());
+    assertTrue(
+        stderr()
+            .matches("(?s).*crtr: [0-9,]+ instructions retired in [0-9.]+ s \\([0-9.]+ MIPS\\).*"),
+        stderr());
   }
 
   @Test
@@ -79,7 +82,9 @@ class RunCommandTest {
 
   @Test
   void instructionLimitEndsARunawayGuest() {
-    assertEquals(RunCommand.EXIT_LIMIT, crtr("run", "idle.elf", "--append", "ticks=0", "--max-instructions", "500000"));
+    assertEquals(
+        RunCommand.EXIT_LIMIT,
+        crtr("run", "idle.elf", "--append", "ticks=0", "--max-instructions", "500000"));
     assertTrue(stderr().contains("instruction limit"), stderr());
   }
 

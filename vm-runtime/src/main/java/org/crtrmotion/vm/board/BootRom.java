@@ -4,8 +4,8 @@ import org.crtrmotion.vm.bus.MmioDevice;
 import org.crtrmotion.vm.memory.LittleEndian;
 
 /**
- * The virt board's mask ROM at 0x1000, laid out as QEMU 7.2 fills it: the reset vector (ten
- * words: it loads a0 = hart id, a1 = device tree, a2 = the fw_dynamic info and jumps to the start
+ * The virt board's mask ROM at 0x1000, laid out as QEMU 7.2 fills it: the reset vector (ten words:
+ * it loads a0 = hart id, a1 = device tree, a2 = the fw_dynamic info and jumps to the start
  * address), followed by OpenSBI's {@code fw_dynamic} info block. The hart starts with the registers
  * the reset vector would leave, so the ROM is only read as data (by OpenSBI, through a2).
  */
@@ -13,8 +13,10 @@ public final class BootRom implements MmioDevice {
   public static final long BASE = 0x1000;
   private static final int SIZE = 0xf000;
   private static final int RESET_VECTOR_BYTES = 40;
+
   /** Where the fw_dynamic info block lies, the value a2 carries. */
   public static final long FW_DYNAMIC_INFO = BASE + RESET_VECTOR_BYTES;
+
   private static final long FW_DYNAMIC_MAGIC = 0x4942534fL; // "OSBI"
   private static final long FW_DYNAMIC_VERSION = 2;
   private static final long NEXT_MODE_S = 1;
@@ -34,8 +36,10 @@ public final class BootRom implements MmioDevice {
       0x0202b583, // ld a1, 32(t0)
       0x0182b283, // ld t0, 24(t0)
       0x00028067, // jr t0
-      (int) startAddress, (int) (startAddress >>> 32),
-      (int) fdtAddress, (int) (fdtAddress >>> 32)
+      (int) startAddress,
+      (int) (startAddress >>> 32),
+      (int) fdtAddress,
+      (int) (fdtAddress >>> 32)
     };
     for (int i = 0; i < resetVector.length; i++) {
       LittleEndian.putInt(rom, 4 * i, resetVector[i]);
@@ -63,10 +67,14 @@ public final class BootRom implements MmioDevice {
   public long read(long offset, int width) {
     int o = (int) offset;
     switch (width) {
-      case 1: return rom[o] & 0xffL;
-      case 2: return LittleEndian.getShort(rom, o) & 0xffffL;
-      case 4: return LittleEndian.getInt(rom, o) & 0xffffffffL;
-      default: return LittleEndian.getLong(rom, o);
+      case 1:
+        return rom[o] & 0xffL;
+      case 2:
+        return LittleEndian.getShort(rom, o) & 0xffffL;
+      case 4:
+        return LittleEndian.getInt(rom, o) & 0xffffffffL;
+      default:
+        return LittleEndian.getLong(rom, o);
     }
   }
 

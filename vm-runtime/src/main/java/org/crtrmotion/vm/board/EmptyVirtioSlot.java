@@ -3,8 +3,8 @@ package org.crtrmotion.vm.board;
 import org.crtrmotion.vm.bus.MmioDevice;
 
 /**
- * A virtio-mmio slot with nothing plugged in: the magic and version are there, device id 0 tells
- * a driver that there is no device, every other register reads zero and ignores writes.
+ * A virtio-mmio slot with nothing plugged in: the magic and version are there, device id 0 tells a
+ * driver that there is no device, every other register reads zero and ignores writes.
  */
 public final class EmptyVirtioSlot implements MmioDevice {
   public static final long FIRST_BASE = 0x1000_1000L;

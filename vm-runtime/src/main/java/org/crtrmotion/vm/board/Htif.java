@@ -4,9 +4,9 @@ import org.crtrmotion.vm.cpu.Mmu;
 import org.crtrmotion.vm.memory.GuestMemory;
 
 /**
- * The host-target interface of Spike and the riscv-tests: a guest writes a command to the
- * {@code tohost} word of its ELF; {@code fromhost} carries the reply. Supported: exit (device 0,
- * payload {@code code << 1 | 1}) and console output (device 1, command 1).
+ * The host-target interface of Spike and the riscv-tests: a guest writes a command to the {@code
+ * tohost} word of its ELF; {@code fromhost} carries the reply. Supported: exit (device 0, payload
+ * {@code code << 1 | 1}) and console output (device 1, command 1).
  */
 public final class Htif implements Mmu.StoreWatcher {
   private final GuestMemory ram;
@@ -15,7 +15,8 @@ public final class Htif implements Mmu.StoreWatcher {
   private final Uart16550.Output console;
   private final PowerControl power;
 
-  public Htif(GuestMemory ram, long tohost, long fromhost, Uart16550.Output console, PowerControl power) {
+  public Htif(
+      GuestMemory ram, long tohost, long fromhost, Uart16550.Output console, PowerControl power) {
     this.ram = ram;
     this.tohost = tohost;
     this.fromhost = fromhost;
@@ -47,7 +48,8 @@ public final class Htif implements Mmu.StoreWatcher {
     } else {
       power.unsupported(
           String.format(
-              "HTIF command 0x%016x (device %d, command %d) is not supported: only exit and console output are",
+              "HTIF command 0x%016x (device %d, command %d) is not supported: only exit and console"
+                  + " output are",
               command, device, cmd));
     }
   }

@@ -5,14 +5,16 @@ import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.cpu.InterruptLines;
 
 /**
- * The platform-level interrupt controller with QEMU virt's layout: sources 1..95, two contexts
- * for the single hart (0 = M-mode, 1 = S-mode). Sources are level-triggered; a claimed source is
- * not pending again until it is completed.
+ * The platform-level interrupt controller with QEMU virt's layout: sources 1..95, two contexts for
+ * the single hart (0 = M-mode, 1 = S-mode). Sources are level-triggered; a claimed source is not
+ * pending again until it is completed.
  */
 public final class Plic implements MmioDevice {
   public static final long BASE = 0x0c00_0000L;
+
   /** Sources 1..96 (the device tree's riscv,ndev is 96, as QEMU writes it); 0 does not exist. */
   public static final int SOURCES = 97;
+
   private static final int WORDS = (SOURCES + 31) / 32;
   private static final int CONTEXTS = 2;
   private static final int PENDING = 0x1000;

@@ -1,6 +1,8 @@
 package org.crtrmotion.vm.board;
 
-/** What a guest can ask of the board's power: off with an exit code, a reset, or a stop on error. */
+/**
+ * What a guest can ask of the board's power: off with an exit code, a reset, or a stop on error.
+ */
 public interface PowerControl {
   void powerOff(int exitCode);
 

@@ -4,8 +4,8 @@ import java.util.ArrayDeque;
 import org.crtrmotion.vm.bus.MmioDevice;
 
 /**
- * An NS16550A UART as QEMU's virt board has it. Transmission completes at once (in guest time),
- * so the transmitter is always empty; received bytes wait in a FIFO. Interrupts go to the PLIC.
+ * An NS16550A UART as QEMU's virt board has it. Transmission completes at once (in guest time), so
+ * the transmitter is always empty; received bytes wait in a FIFO. Interrupts go to the PLIC.
  */
 public final class Uart16550 implements MmioDevice {
   public static final long BASE = 0x1000_0000L;
@@ -159,9 +159,8 @@ public final class Uart16550 implements MmioDevice {
   }
 
   /**
-   * With no backend flow control, DCD, DSR and CTS are asserted, as QEMU reports them; in
-   * loopback the modem outputs come back as inputs (OUT2 to DCD, OUT1 to RI, DTR to DSR, RTS to
-   * CTS).
+   * With no backend flow control, DCD, DSR and CTS are asserted, as QEMU reports them; in loopback
+   * the modem outputs come back as inputs (OUT2 to DCD, OUT1 to RI, DTR to DSR, RTS to CTS).
    */
   private int modemStatus() {
     if (!loopback()) {

@@ -16,7 +16,8 @@ public final class MmioBus {
       if (base < ends[i] && bases[i] < end) {
         throw new IllegalArgumentException(
             String.format(
-                "%s at 0x%x overlaps %s at 0x%x", device.name(), base, devices[i].name(), bases[i]));
+                "%s at 0x%x overlaps %s at 0x%x",
+                device.name(), base, devices[i].name(), bases[i]));
       }
     }
     int n = devices.length;

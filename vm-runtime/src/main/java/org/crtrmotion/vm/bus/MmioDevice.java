@@ -2,9 +2,9 @@ package org.crtrmotion.vm.bus;
 
 /**
  * A device register window on the physical bus. Accesses arrive with an offset inside the window
- * and a width of 1, 2, 4 or 8 bytes; a device answers what the hardware would, and never throws
- * for anything a guest can do: unsupported accesses read as zero and writes are ignored, unless
- * the device returns {@code false} from {@link #accepts} to make the bus raise an access fault.
+ * and a width of 1, 2, 4 or 8 bytes; a device answers what the hardware would, and never throws for
+ * anything a guest can do: unsupported accesses read as zero and writes are ignored, unless the
+ * device returns {@code false} from {@link #accepts} to make the bus raise an access fault.
  */
 public interface MmioDevice {
   /** A short name for diagnostics, such as "uart0". */

@@ -29,24 +29,42 @@ public final class Causes {
   public static final long INTERRUPT_BIT = 1L << 63;
 
   private static final String[] EXCEPTIONS = {
-    "instruction address misaligned", "instruction access fault", "illegal instruction",
-    "breakpoint", "load address misaligned", "load access fault", "store/AMO address misaligned",
-    "store/AMO access fault", "environment call from U-mode", "environment call from S-mode",
-    "reserved (10)", "environment call from M-mode", "instruction page fault", "load page fault",
-    "reserved (14)", "store/AMO page fault"
+    "instruction address misaligned",
+    "instruction access fault",
+    "illegal instruction",
+    "breakpoint",
+    "load address misaligned",
+    "load access fault",
+    "store/AMO address misaligned",
+    "store/AMO access fault",
+    "environment call from U-mode",
+    "environment call from S-mode",
+    "reserved (10)",
+    "environment call from M-mode",
+    "instruction page fault",
+    "load page fault",
+    "reserved (14)",
+    "store/AMO page fault"
   };
 
   public static String name(long mcause) {
     int code = (int) (mcause & 0xff);
     if (mcause < 0) {
       switch (code) {
-        case IRQ_S_SOFT: return "supervisor software interrupt";
-        case IRQ_M_SOFT: return "machine software interrupt";
-        case IRQ_S_TIMER: return "supervisor timer interrupt";
-        case IRQ_M_TIMER: return "machine timer interrupt";
-        case IRQ_S_EXT: return "supervisor external interrupt";
-        case IRQ_M_EXT: return "machine external interrupt";
-        default: return "interrupt " + code;
+        case IRQ_S_SOFT:
+          return "supervisor software interrupt";
+        case IRQ_M_SOFT:
+          return "machine software interrupt";
+        case IRQ_S_TIMER:
+          return "supervisor timer interrupt";
+        case IRQ_M_TIMER:
+          return "machine timer interrupt";
+        case IRQ_S_EXT:
+          return "supervisor external interrupt";
+        case IRQ_M_EXT:
+          return "machine external interrupt";
+        default:
+          return "interrupt " + code;
       }
     }
     return code < EXCEPTIONS.length ? EXCEPTIONS[code] : "exception " + code;

@@ -5,9 +5,9 @@ import static org.crtrmotion.vm.cpu.Hart.*;
 import org.crtrmotion.vm.time.GuestClock;
 
 /**
- * The control and status registers: which exist, who may access them, and which bits are
- * writable. A CSR that is not implemented, or an access it does not allow, raises
- * illegal-instruction (OpenSBI and Linux probe optional CSRs that way).
+ * The control and status registers: which exist, who may access them, and which bits are writable.
+ * A CSR that is not implemented, or an access it does not allow, raises illegal-instruction
+ * (OpenSBI and Linux probe optional CSRs that way).
  */
 public final class CsrFile {
   public static final int FFLAGS = 0x001, FRM = 0x002, FCSR = 0x003;
@@ -23,25 +23,54 @@ public final class CsrFile {
 
   /** RV64 with A, C, D, F, I, M, S, U. */
   public static final long MISA_VALUE =
-      (2L << 62) | bit('A') | bit('C') | bit('D') | bit('F') | bit('I') | bit('M') | bit('S') | bit('U');
+      (2L << 62)
+          | bit('A')
+          | bit('C')
+          | bit('D')
+          | bit('F')
+          | bit('I')
+          | bit('M')
+          | bit('S')
+          | bit('U');
 
   private static final long MSTATUS_WRITABLE =
-      MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP
-          | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW
+      MSTATUS_SIE
+          | MSTATUS_MIE
+          | MSTATUS_SPIE
+          | MSTATUS_MPIE
+          | MSTATUS_SPP
+          | MSTATUS_MPP
+          | MSTATUS_FS
+          | MSTATUS_MPRV
+          | MSTATUS_SUM
+          | MSTATUS_MXR
+          | MSTATUS_TVM
+          | MSTATUS_TW
           | MSTATUS_TSR;
   private static final long SSTATUS_VISIBLE =
-      MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR
-          | (3L << 32) | (1L << 63);
+      MSTATUS_SIE
+          | MSTATUS_SPIE
+          | MSTATUS_SPP
+          | MSTATUS_FS
+          | MSTATUS_SUM
+          | MSTATUS_MXR
+          | (3L << 32)
+          | (1L << 63);
   private static final long SSTATUS_WRITABLE =
       MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+
   /** Status bits that decide which cached translations apply. */
-  private static final long TRANSLATION_BITS = MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP;
+  private static final long TRANSLATION_BITS =
+      MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP;
+
   private static final long ALL_INTERRUPTS =
       MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | MIP_SEIP | MIP_MEIP;
   private static final long S_INTERRUPTS = MIP_SSIP | MIP_STIP | MIP_SEIP;
   private static final long MIP_WRITABLE = MIP_SSIP | MIP_STIP | MIP_SEIP;
+
   /** Every exception can be delegated except an environment call from M-mode. */
   private static final long MEDELEG_WRITABLE = 0xb3ffL;
+
   private static final long SATP_MODE_SV39 = 8L << 60;
   private static final long SATP_WRITABLE = (0xffffL << 44) | ((1L << 44) - 1);
 
@@ -80,12 +109,36 @@ public final class CsrFile {
 
   private static boolean exists(int csr) {
     switch (csr) {
-      case FFLAGS: case FRM: case FCSR:
-      case SSTATUS: case SIE: case STVEC: case SCOUNTEREN:
-      case SSCRATCH: case SEPC: case SCAUSE: case STVAL: case SIP: case SATP:
-      case MVENDORID: case MARCHID: case MIMPID: case MHARTID:
-      case MSTATUS: case MISA: case MEDELEG: case MIDELEG: case MIE: case MTVEC: case MCOUNTEREN:
-      case MCOUNTINHIBIT: case MSCRATCH: case MEPC: case MCAUSE: case MTVAL: case MIP:
+      case FFLAGS:
+      case FRM:
+      case FCSR:
+      case SSTATUS:
+      case SIE:
+      case STVEC:
+      case SCOUNTEREN:
+      case SSCRATCH:
+      case SEPC:
+      case SCAUSE:
+      case STVAL:
+      case SIP:
+      case SATP:
+      case MVENDORID:
+      case MARCHID:
+      case MIMPID:
+      case MHARTID:
+      case MSTATUS:
+      case MISA:
+      case MEDELEG:
+      case MIDELEG:
+      case MIE:
+      case MTVEC:
+      case MCOUNTEREN:
+      case MCOUNTINHIBIT:
+      case MSCRATCH:
+      case MEPC:
+      case MCAUSE:
+      case MTVAL:
+      case MIP:
         return true;
       default:
         // cycle, time, instret, hpmcounter3..31; mcycle, minstret, mhpmcounter3..31; mhpmevent3..31
@@ -115,34 +168,65 @@ public final class CsrFile {
   /** Reads a CSR whose access was checked. */
   long read(int csr) {
     switch (csr) {
-      case FFLAGS: return hart.fflags;
-      case FRM: return hart.frm;
-      case FCSR: return (hart.frm << 5) | hart.fflags;
-      case CYCLE: case INSTRET: case MCYCLE: case MINSTRET: return hart.instret;
-      case TIME: return clock.now();
-      case SSTATUS: return status() & SSTATUS_VISIBLE;
-      case SIE: return hart.mie & hart.mideleg;
-      case STVEC: return hart.stvec;
-      case SCOUNTEREN: return hart.scounteren & 0xffffffffL;
-      case SSCRATCH: return hart.sscratch;
-      case SEPC: return hart.sepc;
-      case SCAUSE: return hart.scause;
-      case STVAL: return hart.stval;
-      case SIP: return hart.mip() & hart.mideleg;
-      case SATP: return hart.satp;
-      case MSTATUS: return status();
-      case MISA: return MISA_VALUE;
-      case MEDELEG: return hart.medeleg;
-      case MIDELEG: return hart.mideleg;
-      case MIE: return hart.mie;
-      case MTVEC: return hart.mtvec;
-      case MCOUNTEREN: return hart.mcounteren & 0xffffffffL;
-      case MSCRATCH: return hart.mscratch;
-      case MEPC: return hart.mepc;
-      case MCAUSE: return hart.mcause;
-      case MTVAL: return hart.mtval;
-      case MIP: return hart.mip();
-      default: return 0; // ids, mcountinhibit, hpm counters and events: read-only zero
+      case FFLAGS:
+        return hart.fflags;
+      case FRM:
+        return hart.frm;
+      case FCSR:
+        return (hart.frm << 5) | hart.fflags;
+      case CYCLE:
+      case INSTRET:
+      case MCYCLE:
+      case MINSTRET:
+        return hart.instret;
+      case TIME:
+        return clock.now();
+      case SSTATUS:
+        return status() & SSTATUS_VISIBLE;
+      case SIE:
+        return hart.mie & hart.mideleg;
+      case STVEC:
+        return hart.stvec;
+      case SCOUNTEREN:
+        return hart.scounteren & 0xffffffffL;
+      case SSCRATCH:
+        return hart.sscratch;
+      case SEPC:
+        return hart.sepc;
+      case SCAUSE:
+        return hart.scause;
+      case STVAL:
+        return hart.stval;
+      case SIP:
+        return hart.mip() & hart.mideleg;
+      case SATP:
+        return hart.satp;
+      case MSTATUS:
+        return status();
+      case MISA:
+        return MISA_VALUE;
+      case MEDELEG:
+        return hart.medeleg;
+      case MIDELEG:
+        return hart.mideleg;
+      case MIE:
+        return hart.mie;
+      case MTVEC:
+        return hart.mtvec;
+      case MCOUNTEREN:
+        return hart.mcounteren & 0xffffffffL;
+      case MSCRATCH:
+        return hart.mscratch;
+      case MEPC:
+        return hart.mepc;
+      case MCAUSE:
+        return hart.mcause;
+      case MTVAL:
+        return hart.mtval;
+      case MIP:
+        return hart.mip();
+      default:
+        return 0; // ids, mcountinhibit, hpm counters and events: read-only zero
     }
   }
 
@@ -159,46 +243,97 @@ public final class CsrFile {
     return (s & MSTATUS_FS) == MSTATUS_FS ? s | (1L << 63) : s;
   }
 
-  /** Writes a CSR whose access was checked; read-only-zero and WARL fields keep their legal values. */
+  /**
+   * Writes a CSR whose access was checked; read-only-zero and WARL fields keep their legal values.
+   */
   void write(int csr, long value) {
     switch (csr) {
-      case FFLAGS: hart.fflags = (int) value & 0x1f; hart.markFpDirty(); break;
-      case FRM: hart.frm = (int) value & 7; hart.markFpDirty(); break;
+      case FFLAGS:
+        hart.fflags = (int) value & 0x1f;
+        hart.markFpDirty();
+        break;
+      case FRM:
+        hart.frm = (int) value & 7;
+        hart.markFpDirty();
+        break;
       case FCSR:
         hart.fflags = (int) value & 0x1f;
         hart.frm = (int) (value >>> 5) & 7;
         hart.markFpDirty();
         break;
-      case SSTATUS: writeStatus((hart.mstatus & ~SSTATUS_WRITABLE) | (value & SSTATUS_WRITABLE)); break;
-      case SIE: hart.mie = (hart.mie & ~hart.mideleg) | (value & hart.mideleg); hart.requestCheck(); break;
-      case STVEC: hart.stvec = legalTvec(value, hart.stvec); break;
-      case SCOUNTEREN: hart.scounteren = (int) value; break;
-      case SSCRATCH: hart.sscratch = value; break;
-      case SEPC: hart.sepc = value & ~1L; break;
-      case SCAUSE: hart.scause = value; break;
-      case STVAL: hart.stval = value; break;
-      case SIP: {
-        long mask = MIP_SSIP & hart.mideleg;
-        hart.mipSoftware = (hart.mipSoftware & ~mask) | (value & mask);
+      case SSTATUS:
+        writeStatus((hart.mstatus & ~SSTATUS_WRITABLE) | (value & SSTATUS_WRITABLE));
+        break;
+      case SIE:
+        hart.mie = (hart.mie & ~hart.mideleg) | (value & hart.mideleg);
         hart.requestCheck();
         break;
-      }
-      case SATP: writeSatp(value); break;
-      case MSTATUS: writeStatus((hart.mstatus & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE)); break;
-      case MEDELEG: hart.medeleg = value & MEDELEG_WRITABLE; break;
-      case MIDELEG: hart.mideleg = value & S_INTERRUPTS; hart.requestCheck(); break;
-      case MIE: hart.mie = value & ALL_INTERRUPTS; hart.requestCheck(); break;
-      case MTVEC: hart.mtvec = legalTvec(value, hart.mtvec); break;
-      case MCOUNTEREN: hart.mcounteren = (int) value; break;
-      case MSCRATCH: hart.mscratch = value; break;
-      case MEPC: hart.mepc = value & ~1L; break;
-      case MCAUSE: hart.mcause = value; break;
-      case MTVAL: hart.mtval = value; break;
+      case STVEC:
+        hart.stvec = legalTvec(value, hart.stvec);
+        break;
+      case SCOUNTEREN:
+        hart.scounteren = (int) value;
+        break;
+      case SSCRATCH:
+        hart.sscratch = value;
+        break;
+      case SEPC:
+        hart.sepc = value & ~1L;
+        break;
+      case SCAUSE:
+        hart.scause = value;
+        break;
+      case STVAL:
+        hart.stval = value;
+        break;
+      case SIP:
+        {
+          long mask = MIP_SSIP & hart.mideleg;
+          hart.mipSoftware = (hart.mipSoftware & ~mask) | (value & mask);
+          hart.requestCheck();
+          break;
+        }
+      case SATP:
+        writeSatp(value);
+        break;
+      case MSTATUS:
+        writeStatus((hart.mstatus & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE));
+        break;
+      case MEDELEG:
+        hart.medeleg = value & MEDELEG_WRITABLE;
+        break;
+      case MIDELEG:
+        hart.mideleg = value & S_INTERRUPTS;
+        hart.requestCheck();
+        break;
+      case MIE:
+        hart.mie = value & ALL_INTERRUPTS;
+        hart.requestCheck();
+        break;
+      case MTVEC:
+        hart.mtvec = legalTvec(value, hart.mtvec);
+        break;
+      case MCOUNTEREN:
+        hart.mcounteren = (int) value;
+        break;
+      case MSCRATCH:
+        hart.mscratch = value;
+        break;
+      case MEPC:
+        hart.mepc = value & ~1L;
+        break;
+      case MCAUSE:
+        hart.mcause = value;
+        break;
+      case MTVAL:
+        hart.mtval = value;
+        break;
       case MIP:
         hart.mipSoftware = (hart.mipSoftware & ~MIP_WRITABLE) | (value & MIP_WRITABLE);
         hart.requestCheck();
         break;
-      case MCYCLE: case MINSTRET:
+      case MCYCLE:
+      case MINSTRET:
         // Writable in the spec, but the instruction count is the machine's logical clock: keep it.
         break;
       default:

@@ -1,8 +1,8 @@
 package org.crtrmotion.vm.cpu;
 
 /**
- * The decode cache of one 4 KiB physical page: a decoded instruction per 2-byte slot, filled
- * lazily as instructions are first executed. A slot holding 0 was never decoded.
+ * The decode cache of one 4 KiB physical page: a decoded instruction per 2-byte slot, filled lazily
+ * as instructions are first executed. A slot holding 0 was never decoded.
  */
 final class DecodedPage {
   static final int SLOTS = 2048;

@@ -6,16 +6,17 @@ import static org.crtrmotion.vm.cpu.Op.*;
  * Decodes instruction words into the packed form the interpreter switches on.
  *
  * <p>A decoded instruction is a {@code long}: the low 32 bits are the word {@code op | rd << 8 |
- * rs1 << 14 | rs2 << 19 | compressed << 24}, the high 32 bits the immediate. An integer
- * destination x0 is decoded as register 32, a scratch slot nobody reads, so the interpreter writes
- * results without testing for x0. Floating-point instructions carry {@code rm | rs3 << 3} in the
- * immediate; CSR instructions the CSR number; illegal instructions their own bits (for mtval).
+ * rs1 << 14 | rs2 << 19 | compressed << 24}, the high 32 bits the immediate. An integer destination
+ * x0 is decoded as register 32, a scratch slot nobody reads, so the interpreter writes results
+ * without testing for x0. Floating-point instructions carry {@code rm | rs3 << 3} in the immediate;
+ * CSR instructions the CSR number; illegal instructions their own bits (for mtval).
  */
 public final class Decoder {
   public static final int RD_SHIFT = 8;
   public static final int RS1_SHIFT = 14;
   public static final int RS2_SHIFT = 19;
   public static final int COMPRESSED = 1 << 24;
+
   /** Register index that stands for x0 as a destination. */
   public static final int X0_SINK = 32;
 

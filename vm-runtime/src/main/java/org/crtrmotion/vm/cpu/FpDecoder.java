@@ -40,8 +40,13 @@ final class FpDecoder {
           return illegal(insn);
         }
         return pack(
-            d ? new int[] {FSGNJ_D, FSGNJN_D, FSGNJX_D}[rm] : new int[] {FSGNJ_S, FSGNJN_S, FSGNJX_S}[rm],
-            rd, rs1, rs2, 0);
+            d
+                ? new int[] {FSGNJ_D, FSGNJN_D, FSGNJX_D}[rm]
+                : new int[] {FSGNJ_S, FSGNJN_S, FSGNJX_S}[rm],
+            rd,
+            rs1,
+            rs2,
+            0);
       case 0x05:
         if (rm > 1) {
           return illegal(insn);
@@ -56,7 +61,8 @@ final class FpDecoder {
         if (rm > 2) {
           return illegal(insn);
         }
-        int cmp = rm == 2 ? (d ? FEQ_D : FEQ_S) : rm == 1 ? (d ? FLT_D : FLT_S) : (d ? FLE_D : FLE_S);
+        int cmp =
+            rm == 2 ? (d ? FEQ_D : FEQ_S) : rm == 1 ? (d ? FLT_D : FLT_S) : (d ? FLE_D : FLE_S);
         return pack(cmp, xd(rd), rs1, rs2, 0);
       case 0x18:
         if (rs2 > 3) {

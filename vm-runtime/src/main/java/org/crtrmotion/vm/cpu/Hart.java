@@ -28,6 +28,7 @@ public final class Hart implements InterruptLines {
   static final long MSTATUS_TVM = 1L << 20;
   static final long MSTATUS_TW = 1L << 21;
   static final long MSTATUS_TSR = 1L << 22;
+
   /** UXL = SXL = 2 (64-bit), read-only. */
   static final long MSTATUS_XLEN64 = (2L << 32) | (2L << 34);
 
@@ -73,7 +74,9 @@ public final class Hart implements InterruptLines {
   long satp; // address translation mode, ASID, root page table
   long reservation = -1; // LR reservation address, -1 when none
 
-  /** Instruction count at which the interpreter must stop and look around (see {@link Interpreter}). */
+  /**
+   * Instruction count at which the interpreter must stop and look around (see {@link Interpreter}).
+   */
   long nextCheck;
 
   final CsrFile csrs = new CsrFile(this);

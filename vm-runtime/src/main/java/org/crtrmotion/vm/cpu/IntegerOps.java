@@ -23,22 +23,26 @@ final class IntegerOps {
         return b == 0 ? a : a % b;
       case REMU:
         return b == 0 ? a : Long.remainderUnsigned(a, b);
-      case DIVW: {
-        int x = (int) a, y = (int) b;
-        return y == 0 ? -1 : x / y;
-      }
-      case DIVUW: {
-        int x = (int) a, y = (int) b;
-        return y == 0 ? -1 : Integer.divideUnsigned(x, y);
-      }
-      case REMW: {
-        int x = (int) a, y = (int) b;
-        return y == 0 ? x : x % y;
-      }
-      case REMUW: {
-        int x = (int) a, y = (int) b;
-        return y == 0 ? x : Integer.remainderUnsigned(x, y);
-      }
+      case DIVW:
+        {
+          int x = (int) a, y = (int) b;
+          return y == 0 ? -1 : x / y;
+        }
+      case DIVUW:
+        {
+          int x = (int) a, y = (int) b;
+          return y == 0 ? -1 : Integer.divideUnsigned(x, y);
+        }
+      case REMW:
+        {
+          int x = (int) a, y = (int) b;
+          return y == 0 ? x : x % y;
+        }
+      case REMUW:
+        {
+          int x = (int) a, y = (int) b;
+          return y == 0 ? x : Integer.remainderUnsigned(x, y);
+        }
       default:
         throw new IllegalArgumentException("not a multiply/divide op: " + Op.name(op));
     }
@@ -50,16 +54,26 @@ final class IntegerOps {
    */
   static long amo(int kind, long old, long b, boolean word) {
     switch (kind) {
-      case 2: return b; // swap
-      case 3: return old + b;
-      case 4: return old ^ b;
-      case 5: return old & b;
-      case 6: return old | b;
-      case 7: return Math.min(old, b);
-      case 8: return Math.max(old, b);
-      case 9: return unsignedLess(old, b, word) ? old : b; // minu
-      case 10: return unsignedLess(old, b, word) ? b : old; // maxu
-      default: throw new IllegalArgumentException("not an AMO: " + kind);
+      case 2:
+        return b; // swap
+      case 3:
+        return old + b;
+      case 4:
+        return old ^ b;
+      case 5:
+        return old & b;
+      case 6:
+        return old | b;
+      case 7:
+        return Math.min(old, b);
+      case 8:
+        return Math.max(old, b);
+      case 9:
+        return unsignedLess(old, b, word) ? old : b; // minu
+      case 10:
+        return unsignedLess(old, b, word) ? b : old; // maxu
+      default:
+        throw new IllegalArgumentException("not an AMO: " + kind);
     }
   }
 

@@ -8,11 +8,11 @@ import org.crtrmotion.vm.memory.LittleEndian;
  * Executes instructions on a {@link Hart}: a loop over decoded instruction slots of one code page
  * at a time, with registers in an array and pc and the instruction count in locals.
  *
- * <p>The loop leaves its page on a jump off the page, a trap, or when the instruction count
- * reaches {@code hart.nextCheck}: the one place where interrupts, the instruction budget and stop
- * requests are looked at. Everything that could change what must happen next (CSR writes, device
- * interrupt lines, code writes) lowers {@code nextCheck} so that the loop looks at once. Every
- * instruction therefore starts at an exact, reproducible instruction count.
+ * <p>The loop leaves its page on a jump off the page, a trap, or when the instruction count reaches
+ * {@code hart.nextCheck}: the one place where interrupts, the instruction budget and stop requests
+ * are looked at. Everything that could change what must happen next (CSR writes, device interrupt
+ * lines, code writes) lowers {@code nextCheck} so that the loop looks at once. Every instruction
+ * therefore starts at an exact, reproducible instruction count.
  *
  * <p>The dispatch method stays below HotSpot's 8000-byte limit for compiling huge methods: rare
  * instructions go to {@link #system}, {@link #atomic} and {@link FpExecutor}.
@@ -57,8 +57,8 @@ public final class Interpreter {
   }
 
   /**
-   * Runs until the instruction count reaches {@code endInstret}, a WFI finds nothing to wake it,
-   * or a stop is requested. Guest faults become guest traps; nothing the guest does throws.
+   * Runs until the instruction count reaches {@code endInstret}, a WFI finds nothing to wake it, or
+   * a stop is requested. Guest faults become guest traps; nothing the guest does throws.
    */
   public int run(long endInstret) {
     budgetEnd = endInstret;
@@ -107,140 +107,258 @@ public final class Interpreter {
         final int rs2 = (w >>> 19) & 31;
         long next = pc + 4 - ((w >>> 23) & 2);
         switch (w & 0xff) {
-          case LUI: x[rd] = imm; break;
-          case AUIPC: x[rd] = pc + imm; break;
-          case JAL: x[rd] = next; next = pc + imm; break;
-          case JALR: { long t = (x[rs1] + imm) & ~1L; x[rd] = next; next = t; break; }
-          case BEQ: if (x[rs1] == x[rs2]) next = pc + imm; break;
-          case BNE: if (x[rs1] != x[rs2]) next = pc + imm; break;
-          case BLT: if (x[rs1] < x[rs2]) next = pc + imm; break;
-          case BGE: if (x[rs1] >= x[rs2]) next = pc + imm; break;
-          case BLTU: if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) next = pc + imm; break;
-          case BGEU: if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) next = pc + imm; break;
-          case LB: case LBU: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            long v = readTag[s] == va >>> 12 ? readPage[s][(int) va & 0xfff] : load(instret, va, 1);
-            x[rd] = (w & 0xff) == LB ? (byte) v : v & 0xff;
+          case LUI:
+            x[rd] = imm;
             break;
-          }
-          case LH: case LHU: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            long v = readTag[s] == va >>> 12 && o <= 0xffe
-                ? LittleEndian.getShort(readPage[s], o) : load(instret, va, 2);
-            x[rd] = (w & 0xff) == LH ? (short) v : v & 0xffff;
+          case AUIPC:
+            x[rd] = pc + imm;
             break;
-          }
-          case LW: case LWU: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            long v = readTag[s] == va >>> 12 && o <= 0xffc
-                ? LittleEndian.getInt(readPage[s], o) : load(instret, va, 4);
-            x[rd] = (w & 0xff) == LW ? (int) v : v & 0xffffffffL;
+          case JAL:
+            x[rd] = next;
+            next = pc + imm;
             break;
-          }
-          case LD: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            x[rd] = readTag[s] == va >>> 12 && o <= 0xff8
-                ? LittleEndian.getLong(readPage[s], o) : load(instret, va, 8);
+          case JALR:
+            {
+              long t = (x[rs1] + imm) & ~1L;
+              x[rd] = next;
+              next = t;
+              break;
+            }
+          case BEQ:
+            if (x[rs1] == x[rs2]) next = pc + imm;
             break;
-          }
-          case SB: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            if (writeTag[s] == va >>> 12) writePage[s][(int) va & 0xfff] = (byte) x[rs2];
-            else store(instret, va, 1, x[rs2]);
+          case BNE:
+            if (x[rs1] != x[rs2]) next = pc + imm;
             break;
-          }
-          case SH: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            if (writeTag[s] == va >>> 12 && o <= 0xffe) LittleEndian.putShort(writePage[s], o, (short) x[rs2]);
-            else store(instret, va, 2, x[rs2]);
+          case BLT:
+            if (x[rs1] < x[rs2]) next = pc + imm;
             break;
-          }
-          case SW: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            if (writeTag[s] == va >>> 12 && o <= 0xffc) LittleEndian.putInt(writePage[s], o, (int) x[rs2]);
-            else store(instret, va, 4, x[rs2]);
+          case BGE:
+            if (x[rs1] >= x[rs2]) next = pc + imm;
             break;
-          }
-          case SD: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            if (writeTag[s] == va >>> 12 && o <= 0xff8) LittleEndian.putLong(writePage[s], o, x[rs2]);
-            else store(instret, va, 8, x[rs2]);
+          case BLTU:
+            if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) next = pc + imm;
             break;
-          }
-          case ADDI: x[rd] = x[rs1] + imm; break;
-          case SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
-          case SLTIU: x[rd] = x[rs1] + Long.MIN_VALUE < (long) imm + Long.MIN_VALUE ? 1 : 0; break;
-          case XORI: x[rd] = x[rs1] ^ imm; break;
-          case ORI: x[rd] = x[rs1] | imm; break;
-          case ANDI: x[rd] = x[rs1] & imm; break;
-          case SLLI: x[rd] = x[rs1] << imm; break;
-          case SRLI: x[rd] = x[rs1] >>> imm; break;
-          case SRAI: x[rd] = x[rs1] >> imm; break;
-          case ADD: x[rd] = x[rs1] + x[rs2]; break;
-          case SUB: x[rd] = x[rs1] - x[rs2]; break;
-          case SLL: x[rd] = x[rs1] << x[rs2]; break;
-          case SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
-          case SLTU: x[rd] = x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE ? 1 : 0; break;
-          case XOR: x[rd] = x[rs1] ^ x[rs2]; break;
-          case SRL: x[rd] = x[rs1] >>> x[rs2]; break;
-          case SRA: x[rd] = x[rs1] >> x[rs2]; break;
-          case OR: x[rd] = x[rs1] | x[rs2]; break;
-          case AND: x[rd] = x[rs1] & x[rs2]; break;
-          case ADDIW: x[rd] = (int) (x[rs1] + imm); break;
-          case SLLIW: x[rd] = (int) x[rs1] << imm; break;
-          case SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
-          case SRAIW: x[rd] = (int) x[rs1] >> imm; break;
-          case ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
-          case SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
-          case SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
-          case SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
-          case SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
-          case FENCE: break;
-          case MUL: x[rd] = x[rs1] * x[rs2]; break;
-          case MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
-          case MULH: case MULHSU: case MULHU: case DIV: case DIVU: case REM: case REMU:
-          case DIVW: case DIVUW: case REMW: case REMUW:
+          case BGEU:
+            if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) next = pc + imm;
+            break;
+          case LB:
+          case LBU:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              long v =
+                  readTag[s] == va >>> 12 ? readPage[s][(int) va & 0xfff] : load(instret, va, 1);
+              x[rd] = (w & 0xff) == LB ? (byte) v : v & 0xff;
+              break;
+            }
+          case LH:
+          case LHU:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              long v =
+                  readTag[s] == va >>> 12 && o <= 0xffe
+                      ? LittleEndian.getShort(readPage[s], o)
+                      : load(instret, va, 2);
+              x[rd] = (w & 0xff) == LH ? (short) v : v & 0xffff;
+              break;
+            }
+          case LW:
+          case LWU:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              long v =
+                  readTag[s] == va >>> 12 && o <= 0xffc
+                      ? LittleEndian.getInt(readPage[s], o)
+                      : load(instret, va, 4);
+              x[rd] = (w & 0xff) == LW ? (int) v : v & 0xffffffffL;
+              break;
+            }
+          case LD:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              x[rd] =
+                  readTag[s] == va >>> 12 && o <= 0xff8
+                      ? LittleEndian.getLong(readPage[s], o)
+                      : load(instret, va, 8);
+              break;
+            }
+          case SB:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              if (writeTag[s] == va >>> 12) writePage[s][(int) va & 0xfff] = (byte) x[rs2];
+              else store(instret, va, 1, x[rs2]);
+              break;
+            }
+          case SH:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              if (writeTag[s] == va >>> 12 && o <= 0xffe)
+                LittleEndian.putShort(writePage[s], o, (short) x[rs2]);
+              else store(instret, va, 2, x[rs2]);
+              break;
+            }
+          case SW:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              if (writeTag[s] == va >>> 12 && o <= 0xffc)
+                LittleEndian.putInt(writePage[s], o, (int) x[rs2]);
+              else store(instret, va, 4, x[rs2]);
+              break;
+            }
+          case SD:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              if (writeTag[s] == va >>> 12 && o <= 0xff8)
+                LittleEndian.putLong(writePage[s], o, x[rs2]);
+              else store(instret, va, 8, x[rs2]);
+              break;
+            }
+          case ADDI:
+            x[rd] = x[rs1] + imm;
+            break;
+          case SLTI:
+            x[rd] = x[rs1] < imm ? 1 : 0;
+            break;
+          case SLTIU:
+            x[rd] = x[rs1] + Long.MIN_VALUE < (long) imm + Long.MIN_VALUE ? 1 : 0;
+            break;
+          case XORI:
+            x[rd] = x[rs1] ^ imm;
+            break;
+          case ORI:
+            x[rd] = x[rs1] | imm;
+            break;
+          case ANDI:
+            x[rd] = x[rs1] & imm;
+            break;
+          case SLLI:
+            x[rd] = x[rs1] << imm;
+            break;
+          case SRLI:
+            x[rd] = x[rs1] >>> imm;
+            break;
+          case SRAI:
+            x[rd] = x[rs1] >> imm;
+            break;
+          case ADD:
+            x[rd] = x[rs1] + x[rs2];
+            break;
+          case SUB:
+            x[rd] = x[rs1] - x[rs2];
+            break;
+          case SLL:
+            x[rd] = x[rs1] << x[rs2];
+            break;
+          case SLT:
+            x[rd] = x[rs1] < x[rs2] ? 1 : 0;
+            break;
+          case SLTU:
+            x[rd] = x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE ? 1 : 0;
+            break;
+          case XOR:
+            x[rd] = x[rs1] ^ x[rs2];
+            break;
+          case SRL:
+            x[rd] = x[rs1] >>> x[rs2];
+            break;
+          case SRA:
+            x[rd] = x[rs1] >> x[rs2];
+            break;
+          case OR:
+            x[rd] = x[rs1] | x[rs2];
+            break;
+          case AND:
+            x[rd] = x[rs1] & x[rs2];
+            break;
+          case ADDIW:
+            x[rd] = (int) (x[rs1] + imm);
+            break;
+          case SLLIW:
+            x[rd] = (int) x[rs1] << imm;
+            break;
+          case SRLIW:
+            x[rd] = (int) x[rs1] >>> imm;
+            break;
+          case SRAIW:
+            x[rd] = (int) x[rs1] >> imm;
+            break;
+          case ADDW:
+            x[rd] = (int) (x[rs1] + x[rs2]);
+            break;
+          case SUBW:
+            x[rd] = (int) (x[rs1] - x[rs2]);
+            break;
+          case SLLW:
+            x[rd] = (int) x[rs1] << (int) x[rs2];
+            break;
+          case SRLW:
+            x[rd] = (int) x[rs1] >>> (int) x[rs2];
+            break;
+          case SRAW:
+            x[rd] = (int) x[rs1] >> (int) x[rs2];
+            break;
+          case FENCE:
+            break;
+          case MUL:
+            x[rd] = x[rs1] * x[rs2];
+            break;
+          case MULW:
+            x[rd] = (int) x[rs1] * (int) x[rs2];
+            break;
+          case MULH:
+          case MULHSU:
+          case MULHU:
+          case DIV:
+          case DIVU:
+          case REM:
+          case REMU:
+          case DIVW:
+          case DIVUW:
+          case REMW:
+          case REMUW:
             x[rd] = IntegerOps.mulDiv(w & 0xff, x[rs1], x[rs2]);
             break;
-          case FLD: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            if (readTag[s] == va >>> 12 && o <= 0xff8 && (h.mstatus & Hart.MSTATUS_FS) != 0) {
-              f[rd] = LittleEndian.getLong(readPage[s], o);
-              h.mstatus |= Hart.MSTATUS_FS;
-            } else {
-              h.instret = instret;
-              next = slow(d, pc, next);
+          case FLD:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              if (readTag[s] == va >>> 12 && o <= 0xff8 && (h.mstatus & Hart.MSTATUS_FS) != 0) {
+                f[rd] = LittleEndian.getLong(readPage[s], o);
+                h.mstatus |= Hart.MSTATUS_FS;
+              } else {
+                h.instret = instret;
+                next = slow(d, pc, next);
+              }
+              break;
             }
-            break;
-          }
-          case FSD: {
-            long va = x[rs1] + imm;
-            int s = (int) (va >>> 12) & Mmu.TLB_MASK;
-            int o = (int) va & 0xfff;
-            if (writeTag[s] == va >>> 12 && o <= 0xff8 && (h.mstatus & Hart.MSTATUS_FS) != 0) {
-              LittleEndian.putLong(writePage[s], o, f[rs2]);
-            } else {
-              h.instret = instret;
-              next = slow(d, pc, next);
+          case FSD:
+            {
+              long va = x[rs1] + imm;
+              int s = (int) (va >>> 12) & Mmu.TLB_MASK;
+              int o = (int) va & 0xfff;
+              if (writeTag[s] == va >>> 12 && o <= 0xff8 && (h.mstatus & Hart.MSTATUS_FS) != 0) {
+                LittleEndian.putLong(writePage[s], o, f[rs2]);
+              } else {
+                h.instret = instret;
+                next = slow(d, pc, next);
+              }
+              break;
             }
-            break;
-          }
           default:
             h.instret = instret;
             next = slow(d, pc, next);
@@ -263,8 +381,10 @@ public final class Interpreter {
     long pc = h.pc;
     // Only an illegal instruction asks for its bits: in any other tval the marker's value is a
     // genuine address (a jump or an access to 1 << 63).
-    long tval = t.cause == Causes.ILLEGAL_INSTRUCTION && t.tval == Trap.INSTRUCTION_BITS
-        ? mmu.instructionBits(pc) : t.tval;
+    long tval =
+        t.cause == Causes.ILLEGAL_INSTRUCTION && t.tval == Trap.INSTRUCTION_BITS
+            ? mmu.instructionBits(pc)
+            : t.tval;
     h.takeException(t.cause, tval, pc);
     // A trap that lands where it was raised, with nothing retired since the last one, leaves the
     // same state from its second time on (xPP, xPIE settle): the hart would trap there forever,
@@ -273,9 +393,11 @@ public final class Interpreter {
     trapsInPlace = h.pc == pc && h.instret == lastTrapInstret ? trapsInPlace + 1 : 0;
     lastTrapInstret = h.instret;
     if (trapsInPlace >= 2) {
-      stuckReason = String.format(
-          "the guest is stuck: its trap handler at 0x%x traps to itself before retiring an"
-              + " instruction (%s)", pc, t.getMessage());
+      stuckReason =
+          String.format(
+              "the guest is stuck: its trap handler at 0x%x traps to itself before retiring an"
+                  + " instruction (%s)",
+              pc, t.getMessage());
       exitAfterThisInstruction(EXIT_STUCK);
     }
   }
@@ -359,13 +481,15 @@ public final class Interpreter {
         h.mret();
         return h.pc;
       case SRET:
-        if (h.priv < Hart.PRIV_S || (h.priv == Hart.PRIV_S && (h.mstatus & Hart.MSTATUS_TSR) != 0)) {
+        if (h.priv < Hart.PRIV_S
+            || (h.priv == Hart.PRIV_S && (h.mstatus & Hart.MSTATUS_TSR) != 0)) {
           throw illegal(0x10200073);
         }
         h.sret();
         return h.pc;
       case WFI:
-        if (h.priv == Hart.PRIV_U || (h.priv == Hart.PRIV_S && (h.mstatus & Hart.MSTATUS_TW) != 0)) {
+        if (h.priv == Hart.PRIV_U
+            || (h.priv == Hart.PRIV_S && (h.mstatus & Hart.MSTATUS_TW) != 0)) {
           throw illegal(0x10500073);
         }
         if (!h.wfiWakeable()) {
@@ -373,7 +497,8 @@ public final class Interpreter {
         }
         return next;
       case SFENCE_VMA:
-        if (h.priv == Hart.PRIV_U || (h.priv == Hart.PRIV_S && (h.mstatus & Hart.MSTATUS_TVM) != 0)) {
+        if (h.priv == Hart.PRIV_U
+            || (h.priv == Hart.PRIV_S && (h.mstatus & Hart.MSTATUS_TVM) != 0)) {
           throw illegal(0x12000073 | Decoder.rs1(d) << 15 | Decoder.rs2(d) << 20);
         }
         mmu.flushAll();

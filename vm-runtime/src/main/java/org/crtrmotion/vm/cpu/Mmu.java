@@ -22,7 +22,6 @@ public final class Mmu {
   static final int TLB_SIZE = 256;
   static final int TLB_MASK = TLB_SIZE - 1;
   static final int ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2;
-
   private static final long PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16;
   private static final long PTE_A = 64, PTE_D = 128;
   private static final long PTE_PPN_MASK = ((1L << 44) - 1) << 10;
@@ -30,6 +29,7 @@ public final class Mmu {
 
   /** Data TLBs by data privilege | SUM << 2 | MXR << 3; fetch TLBs by privilege. */
   private final DataTlb[] dataTlbs = new DataTlb[16];
+
   private final FetchTlb[] fetchTlbs = new FetchTlb[4];
 
   // The TLBs in force, read directly by the interpreter. Tags are virtual page numbers; -1 = empty.
@@ -141,9 +141,10 @@ public final class Mmu {
   /** Points the interpreter's TLB fields at the ones for the current privilege, SUM and MXR. */
   void selectTlbs() {
     long status = hart.mstatus;
-    int key = hart.dataPrivilege()
-        | ((status & MSTATUS_SUM) != 0 ? 4 : 0)
-        | ((status & MSTATUS_MXR) != 0 ? 8 : 0);
+    int key =
+        hart.dataPrivilege()
+            | ((status & MSTATUS_SUM) != 0 ? 4 : 0)
+            | ((status & MSTATUS_MXR) != 0 ? 8 : 0);
     DataTlb data = dataTlbs[key];
     if (data == null) {
       data = dataTlbs[key] = new DataTlb();
@@ -216,8 +217,8 @@ public final class Mmu {
   // ---------------------------------------------------------------- translation
 
   /**
-   * Translates a virtual address for an access of the given type at the given privilege; raises
-   * the page fault or access fault the access deserves.
+   * Translates a virtual address for an access of the given type at the given privilege; raises the
+   * page fault or access fault the access deserves.
    */
   long translate(long va, int access, int priv) {
     if (priv == PRIV_M || (hart.satp >>> 60) == 0) {
@@ -233,7 +234,9 @@ public final class Mmu {
         throw accessFault(access, va);
       }
       long pte = ram.readLong(pteAddress);
-      if ((pte & PTE_V) == 0 || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0) || (pte & PTE_RESERVED) != 0) {
+      if ((pte & PTE_V) == 0
+          || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0)
+          || (pte & PTE_RESERVED) != 0) {
         throw pageFault(access, va);
       }
       long ppn = (pte & PTE_PPN_MASK) >>> 10;
@@ -397,19 +400,31 @@ public final class Mmu {
 
   static long get(byte[] page, int offset, int width) {
     switch (width) {
-      case 1: return page[offset] & 0xffL;
-      case 2: return LittleEndian.getShort(page, offset) & 0xffffL;
-      case 4: return LittleEndian.getInt(page, offset) & 0xffffffffL;
-      default: return LittleEndian.getLong(page, offset);
+      case 1:
+        return page[offset] & 0xffL;
+      case 2:
+        return LittleEndian.getShort(page, offset) & 0xffffL;
+      case 4:
+        return LittleEndian.getInt(page, offset) & 0xffffffffL;
+      default:
+        return LittleEndian.getLong(page, offset);
     }
   }
 
   static void put(byte[] page, int offset, int width, long value) {
     switch (width) {
-      case 1: page[offset] = (byte) value; break;
-      case 2: LittleEndian.putShort(page, offset, (short) value); break;
-      case 4: LittleEndian.putInt(page, offset, (int) value); break;
-      default: LittleEndian.putLong(page, offset, value); break;
+      case 1:
+        page[offset] = (byte) value;
+        break;
+      case 2:
+        LittleEndian.putShort(page, offset, (short) value);
+        break;
+      case 4:
+        LittleEndian.putInt(page, offset, (int) value);
+        break;
+      default:
+        LittleEndian.putLong(page, offset, value);
+        break;
     }
   }
 

@@ -5,18 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 final class ImageFiles {
-    // A Java array holds a little under 2 GiB; say so instead of failing with OutOfMemoryError.
-    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+  // A Java array holds a little under 2 GiB; say so instead of failing with OutOfMemoryError.
+  static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
-    private ImageFiles() {
-    }
+  private ImageFiles() {}
 
-    static byte[] readAll(Path file) throws IOException, ImageFormatException {
-        long size = Files.size(file);
-        if (size > MAX_FILE_BYTES) {
-            throw new ImageFormatException(file + ": file is 0x" + Long.toHexString(size)
-                    + " bytes; images up to 0x" + Long.toHexString(MAX_FILE_BYTES) + " bytes are supported");
-        }
-        return Files.readAllBytes(file);
+  static byte[] readAll(Path file) throws IOException, ImageFormatException {
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw new ImageFormatException(
+          file
+              + ": file is 0x"
+              + Long.toHexString(size)
+              + " bytes; images up to 0x"
+              + Long.toHexString(MAX_FILE_BYTES)
+              + " bytes are supported");
     }
+    return Files.readAllBytes(file);
+  }
 }

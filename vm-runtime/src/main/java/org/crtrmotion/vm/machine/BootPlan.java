@@ -5,7 +5,9 @@ import org.crtrmotion.vm.loader.BootImage;
 
 /** What to put in memory before the first instruction, and where the hart starts. */
 public sealed interface BootPlan permits BootPlan.BareMetal, BootPlan.Firmware {
-  /** Where QEMU's virt board loads a kernel after 64-bit firmware: the first 2 MiB boundary past it. */
+  /**
+   * Where QEMU's virt board loads a kernel after 64-bit firmware: the first 2 MiB boundary past it.
+   */
   long KERNEL_LOAD_ADDRESS = 0x8020_0000L;
 
   /** Every image to load. */
@@ -17,7 +19,9 @@ public sealed interface BootPlan permits BootPlan.BareMetal, BootPlan.Firmware {
   /** The firmware's next stage (announced in the fw_dynamic info), or 0 when there is none. */
   long nextStage();
 
-  /** A program that runs on the bare board from its entry point, as {@code -bios none -kernel} does. */
+  /**
+   * A program that runs on the bare board from its entry point, as {@code -bios none -kernel} does.
+   */
   record BareMetal(BootImage image) implements BootPlan {
     @Override
     public List<BootImage> images() {

@@ -16,9 +16,8 @@ import org.crtrmotion.vm.loader.ElfImage;
 import org.crtrmotion.vm.memory.GuestMemory;
 
 /**
- * A bootable virtual machine: the virt board with an image loaded and a device tree placed as
- * QEMU places them, and the run loop that turns everything the guest does into a
- * {@link RunResult}.
+ * A bootable virtual machine: the virt board with an image loaded and a device tree placed as QEMU
+ * places them, and the run loop that turns everything the guest does into a {@link RunResult}.
  */
 public final class Machine {
   private final MachineConfig config;
@@ -111,28 +110,42 @@ public final class Machine {
     if (tohost.isPresent() && board.ram.contains(tohost.getAsLong())) {
       long fromhost = elf.symbol("fromhost").orElse(0);
       board.mmu.setStoreWatcher(
-          new Htif(board.ram, tohost.getAsLong(), board.ram.contains(fromhost) ? fromhost : 0, console, new Power()));
+          new Htif(
+              board.ram,
+              tohost.getAsLong(),
+              board.ram.contains(fromhost) ? fromhost : 0,
+              console,
+              new Power()));
     }
   }
 
-  /** Runs the guest until it powers off, halts, or {@code maxInstructions} (0 = no limit) retire. */
+  /**
+   * Runs the guest until it powers off, halts, or {@code maxInstructions} (0 = no limit) retire.
+   */
   public RunResult run(long maxInstructions) {
     long limit = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
     while (true) {
       Interpreter cpu = board.interpreter;
       long remaining = limit - instructionsRetired();
       if (remaining <= 0) {
-        return result(StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
+        return result(
+            StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
       }
-      long end = remaining > Long.MAX_VALUE - board.hart.instret() ? Long.MAX_VALUE : board.hart.instret() + remaining;
+      long end =
+          remaining > Long.MAX_VALUE - board.hart.instret()
+              ? Long.MAX_VALUE
+              : board.hart.instret() + remaining;
       int exit;
       try {
         exit = cpu.run(end);
       } catch (RuntimeException e) {
         // A defect of ours, not the guest's: end the run cleanly and say where it happened.
-        return result(StopReason.INTERNAL_ERROR, 0, String.format(
-            "internal error of the machine at pc 0x%x after %d instructions: %s",
-            board.hart.pc(), instructionsRetired(), e));
+        return result(
+            StopReason.INTERNAL_ERROR,
+            0,
+            String.format(
+                "internal error of the machine at pc 0x%x after %d instructions: %s",
+                board.hart.pc(), instructionsRetired(), e));
       }
       RunResult done = outcome;
       if (done != null && done.reason() == StopReason.STOPPED && done.detail().equals(RESET)) {
@@ -146,7 +159,8 @@ public final class Machine {
         return result(StopReason.STUCK, 0, cpu.stuckReason());
       }
       if (exit == Interpreter.EXIT_BUDGET) {
-        return result(StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
+        return result(
+            StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
       }
       if (exit == Interpreter.EXIT_WFI && !idle()) {
         return result(
@@ -227,7 +241,9 @@ public final class Machine {
   private final class Power implements PowerControl {
     @Override
     public void powerOff(int exitCode) {
-      finish(new RunResult(StopReason.POWER_OFF, exitCode, 0, "guest powered off with exit code " + exitCode));
+      finish(
+          new RunResult(
+              StopReason.POWER_OFF, exitCode, 0, "guest powered off with exit code " + exitCode));
     }
 
     @Override

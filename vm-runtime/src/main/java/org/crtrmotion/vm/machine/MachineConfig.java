@@ -11,8 +11,10 @@ import org.crtrmotion.vm.time.VirtualClock;
  * @param bootargs the device tree's /chosen/bootargs (as QEMU's -append), or null
  * @param instructionsPerTick in virtual time, instructions per 100 ns tick of mtime
  */
-public record MachineConfig(long ramBytes, TimeMode timeMode, String bootargs, long instructionsPerTick) {
+public record MachineConfig(
+    long ramBytes, TimeMode timeMode, String bootargs, long instructionsPerTick) {
   public static final long RAM_BASE = 0x8000_0000L;
+
   /** QEMU's virt board default. */
   public static final long DEFAULT_RAM_BYTES = 128L << 20;
 
@@ -22,7 +24,8 @@ public record MachineConfig(long ramBytes, TimeMode timeMode, String bootargs, l
           "RAM size must be at least 1 MiB and a multiple of 4 KiB, not " + ramBytes + " bytes");
     }
     if (ramBytes > (64L << 30)) {
-      throw new IllegalArgumentException("RAM size " + (ramBytes >> 20) + " MiB is above the 64 GiB this machine supports");
+      throw new IllegalArgumentException(
+          "RAM size " + (ramBytes >> 20) + " MiB is above the 64 GiB this machine supports");
     }
     if (instructionsPerTick <= 0) {
       throw new IllegalArgumentException("instructions per tick must be positive");
@@ -30,7 +33,8 @@ public record MachineConfig(long ramBytes, TimeMode timeMode, String bootargs, l
   }
 
   public static MachineConfig defaults() {
-    return new MachineConfig(DEFAULT_RAM_BYTES, TimeMode.VIRTUAL, null, VirtualClock.DEFAULT_INSTRUCTIONS_PER_TICK);
+    return new MachineConfig(
+        DEFAULT_RAM_BYTES, TimeMode.VIRTUAL, null, VirtualClock.DEFAULT_INSTRUCTIONS_PER_TICK);
   }
 
   public MachineConfig withRamBytes(long bytes) {

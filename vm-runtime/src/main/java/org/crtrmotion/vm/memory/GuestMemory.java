@@ -3,12 +3,12 @@ package org.crtrmotion.vm.memory;
 import java.util.Arrays;
 
 /**
- * Guest RAM as 4 KiB pages allocated on first touch, with a dirty bitmap for pre-copy and a
- * code bitmap so that writes to pages holding decoded instructions can invalidate them.
+ * Guest RAM as 4 KiB pages allocated on first touch, with a dirty bitmap for pre-copy and a code
+ * bitmap so that writes to pages holding decoded instructions can invalidate them.
  *
- * <p>Hot paths never come here for a page that is already dirty: the CPU caches write
- * translations only for dirty pages without code, and {@link #collectDirty()} tells it (through
- * the {@link WriteTracker}) to drop them.
+ * <p>Hot paths never come here for a page that is already dirty: the CPU caches write translations
+ * only for dirty pages without code, and {@link #collectDirty()} tells it (through the {@link
+ * WriteTracker}) to drop them.
  */
 public final class GuestMemory {
   public static final int PAGE_SHIFT = 12;
@@ -43,7 +43,9 @@ public final class GuestMemory {
     if ((base & PAGE_MASK) != 0 || (size & PAGE_MASK) != 0 || size <= 0) {
       throw new IllegalArgumentException(
           "RAM base and size must be positive multiples of 4 KiB: base 0x"
-              + Long.toHexString(base) + ", size " + size);
+              + Long.toHexString(base)
+              + ", size "
+              + size);
     }
     long pageCount = size >>> PAGE_SHIFT;
     if (pageCount > Integer.MAX_VALUE / 2) {
@@ -77,7 +79,9 @@ public final class GuestMemory {
     return physicalAddress - base >= 0 && physicalAddress - base < size;
   }
 
-  /** Index of the page holding {@code physicalAddress}; the caller has checked {@link #contains}. */
+  /**
+   * Index of the page holding {@code physicalAddress}; the caller has checked {@link #contains}.
+   */
   public int pageIndex(long physicalAddress) {
     return (int) ((physicalAddress - base) >>> PAGE_SHIFT);
   }
@@ -216,7 +220,9 @@ public final class GuestMemory {
   }
 
   private void checkRange(long physicalAddress, long length) {
-    if (length < 0 || !contains(physicalAddress) || (length > 0 && !contains(physicalAddress + length - 1))) {
+    if (length < 0
+        || !contains(physicalAddress)
+        || (length > 0 && !contains(physicalAddress + length - 1))) {
       throw new IllegalArgumentException(
           String.format(
               "range 0x%x..0x%x is outside RAM 0x%x..0x%x",

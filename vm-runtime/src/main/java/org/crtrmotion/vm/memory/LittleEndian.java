@@ -4,7 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-/** Little-endian views of byte arrays; HotSpot compiles these to plain (unaligned) loads and stores. */
+/**
+ * Little-endian views of byte arrays; HotSpot compiles these to plain (unaligned) loads and stores.
+ */
 public final class LittleEndian {
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -64,5 +64,4 @@ public final class HostClock implements GuestClock {
   public TimeMode mode() {
     return TimeMode.HOST;
   }
-
 }

@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compressed encoders of {@link Asm} produce the parcels whose expansions (checked against
- * the GNU assembler in {@link RvcTest}) are the intended base instructions, so execution tests
- * built from them test what they say.
+ * The compressed encoders of {@link Asm} produce the parcels whose expansions (checked against the
+ * GNU assembler in {@link RvcTest}) are the intended base instructions, so execution tests built
+ * from them test what they say.
  */
 class AsmTest {
   private static void assertExpandsTo(int base, int parcel) {
-    assertEquals(Integer.toHexString(base), Integer.toHexString(Rvc.expand(parcel)),
+    assertEquals(
+        Integer.toHexString(base),
+        Integer.toHexString(Rvc.expand(parcel)),
         "parcel 0x" + Integer.toHexString(parcel));
   }
 
@@ -35,7 +37,10 @@ class AsmTest {
     assertExpandsTo(jalr(0, 6, 0), cJr(6));
     assertExpandsTo(jalr(1, 6, 0), cJalr(6));
     assertExpandsTo(ebreak(), cEbreak());
-    for (int off : new int[] {2, -2, 0x7fe, -0x800, 0x2a, -0x156, 0x400, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200}) {
+    for (int off :
+        new int[] {
+          2, -2, 0x7fe, -0x800, 0x2a, -0x156, 0x400, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200
+        }) {
       assertExpandsTo(jal(0, off), cJ(off));
     }
     for (int off : new int[] {2, -2, 0xfe, -0x100, 0x6, 0x18, 0x20, 0x40, 0x80}) {

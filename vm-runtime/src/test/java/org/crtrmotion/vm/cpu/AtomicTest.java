@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.LongBinaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The A extension: LR/SC reservations and every AMO in both widths. */
 class AtomicTest {
@@ -20,10 +20,21 @@ class AtomicTest {
 
   private final CpuHarness h = new CpuHarness().x(10, DATA);
 
-  private static int lrD(int rd, int rs1) { return amo(LR, true, rd, rs1, 0); }
-  private static int lrW(int rd, int rs1) { return amo(LR, false, rd, rs1, 0); }
-  private static int scD(int rd, int rs1, int rs2) { return amo(SC, true, rd, rs1, rs2); }
-  private static int scW(int rd, int rs1, int rs2) { return amo(SC, false, rd, rs1, rs2); }
+  private static int lrD(int rd, int rs1) {
+    return amo(LR, true, rd, rs1, 0);
+  }
+
+  private static int lrW(int rd, int rs1) {
+    return amo(LR, false, rd, rs1, 0);
+  }
+
+  private static int scD(int rd, int rs1, int rs2) {
+    return amo(SC, true, rd, rs1, rs2);
+  }
+
+  private static int scW(int rd, int rs1, int rs2) {
+    return amo(SC, false, rd, rs1, rs2);
+  }
 
   // ------------------------------------------------------------------ LR/SC
 
@@ -139,15 +150,20 @@ class AtomicTest {
         Arguments.of("amoor", AMO_OR, (LongBinaryOperator) (a, b) -> a | b),
         Arguments.of("amomin", AMO_MIN, (LongBinaryOperator) Math::min),
         Arguments.of("amomax", AMO_MAX, (LongBinaryOperator) Math::max),
-        Arguments.of("amominu", AMO_MINU,
+        Arguments.of(
+            "amominu",
+            AMO_MINU,
             (LongBinaryOperator) (a, b) -> Long.compareUnsigned(a, b) < 0 ? a : b),
-        Arguments.of("amomaxu", AMO_MAXU,
+        Arguments.of(
+            "amomaxu",
+            AMO_MAXU,
             (LongBinaryOperator) (a, b) -> Long.compareUnsigned(a, b) > 0 ? a : b));
   }
 
   @ParameterizedTest(name = "{0}.d")
   @MethodSource("amos")
-  void doublewordAmoReturnsOldValueAndStoresResult(String name, int funct5, LongBinaryOperator ref) {
+  void doublewordAmoReturnsOldValueAndStoresResult(
+      String name, int funct5, LongBinaryOperator ref) {
     long[][] cases = {{OLD, SRC}, {SRC, OLD}, {-1, 1}, {1, -1}, {Long.MIN_VALUE, Long.MAX_VALUE}};
     for (long[] c : cases) {
       h.hart.setPc(CODE);
@@ -159,8 +175,11 @@ class AtomicTest {
 
   @ParameterizedTest(name = "{0}.w")
   @MethodSource("amos")
-  void wordAmoSignExtendsOldValueAndLeavesTheUpperWordAlone(String name, int funct5, LongBinaryOperator ref) {
-    long[][] cases = {{OLD, SRC}, {SRC, OLD}, {0xffff_ffffL, 1}, {1, 0xffff_ffffL}, {0x8000_0000L, 0x7fff_ffffL}};
+  void wordAmoSignExtendsOldValueAndLeavesTheUpperWordAlone(
+      String name, int funct5, LongBinaryOperator ref) {
+    long[][] cases = {
+      {OLD, SRC}, {SRC, OLD}, {0xffff_ffffL, 1}, {1, 0xffff_ffffL}, {0x8000_0000L, 0x7fff_ffffL}
+    };
     for (long[] c : cases) {
       long memory = 0x5a5a_5a5a_0000_0000L | (c[0] & 0xffff_ffffL);
       h.hart.setPc(CODE);

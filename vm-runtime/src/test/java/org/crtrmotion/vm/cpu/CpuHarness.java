@@ -6,15 +6,16 @@ import org.crtrmotion.vm.memory.GuestMemory;
 import org.crtrmotion.vm.time.TimeMode;
 
 /**
- * A virt board with a program placed at the start of RAM, stepped an exact number of
- * instructions at a time, for instruction-level tests. The trap vector points at {@link
- * #TRAP_VECTOR}, so a test sees a trap as {@code pc == TRAP_VECTOR} and reads mcause, mepc, mtval.
+ * A virt board with a program placed at the start of RAM, stepped an exact number of instructions
+ * at a time, for instruction-level tests. The trap vector points at {@link #TRAP_VECTOR}, so a test
+ * sees a trap as {@code pc == TRAP_VECTOR} and reads mcause, mepc, mtval.
  */
 public final class CpuHarness {
   public static final long RAM_BASE = 0x8000_0000L;
   public static final long CODE = RAM_BASE;
   public static final long TRAP_VECTOR = RAM_BASE + 0x10_0000;
   public static final long DATA = RAM_BASE + 0x20_0000;
+
   /** Where stvec points; like the M vector it holds self-loops, so a trap parks the hart there. */
   public static final long S_TRAP_VECTOR = RAM_BASE + 0x18_0000;
 

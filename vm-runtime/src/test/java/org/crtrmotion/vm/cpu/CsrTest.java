@@ -1,8 +1,8 @@
 package org.crtrmotion.vm.cpu;
 
 import static org.crtrmotion.vm.cpu.Asm.*;
-import static org.crtrmotion.vm.cpu.CsrFile.*;
 import static org.crtrmotion.vm.cpu.CpuHarness.CODE;
+import static org.crtrmotion.vm.cpu.CsrFile.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +15,9 @@ class CsrTest {
   private final CpuHarness h = new CpuHarness();
 
   private void assertIllegal(int insn) {
-    assertTrue(h.trapped(Causes.ILLEGAL_INSTRUCTION), () -> "mcause " + h.hart.mcause + ", pc 0x" + Long.toHexString(h.hart.pc()));
+    assertTrue(
+        h.trapped(Causes.ILLEGAL_INSTRUCTION),
+        () -> "mcause " + h.hart.mcause + ", pc 0x" + Long.toHexString(h.hart.pc()));
     assertEquals(insn & 0xffffffffL, h.hart.mtval);
   }
 
@@ -233,7 +235,13 @@ class CsrTest {
 
   @Test
   void machineModeReadsCountersRegardlessOfCounteren() {
-    h.run(nop(), nop(), csrrs(5, INSTRET, 0), csrrs(6, MINSTRET, 0), csrrs(7, MCYCLE, 0), csrrs(8, TIME, 0));
+    h.run(
+        nop(),
+        nop(),
+        csrrs(5, INSTRET, 0),
+        csrrs(6, MINSTRET, 0),
+        csrrs(7, MCYCLE, 0),
+        csrrs(8, TIME, 0));
     assertEquals(2, h.x(5));
     assertEquals(3, h.x(6));
     assertEquals(4, h.x(7));
@@ -252,7 +260,12 @@ class CsrTest {
 
   @Test
   void mhpmcounterAndMcountinhibitReadZeroAndIgnoreWrites() {
-    h.x(6, -1).run(csrrw(5, 0xb03, 6), csrrs(7, 0xb03, 0), csrrw(8, MCOUNTINHIBIT, 6), csrrs(9, MCOUNTINHIBIT, 0));
+    h.x(6, -1)
+        .run(
+            csrrw(5, 0xb03, 6),
+            csrrs(7, 0xb03, 0),
+            csrrw(8, MCOUNTINHIBIT, 6),
+            csrrs(9, MCOUNTINHIBIT, 0));
     assertEquals(0, h.x(7));
     assertEquals(0, h.x(9));
   }
@@ -277,7 +290,16 @@ class CsrTest {
   @Test
   void misaReportsRv64AcdfimsuAndIgnoresWrites() {
     h.run(csrrw(5, MISA, 0), csrrs(6, MISA, 0));
-    long expected = (2L << 62) | 1 | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+    long expected =
+        (2L << 62)
+            | 1
+            | (1 << 2)
+            | (1 << 3)
+            | (1 << 5)
+            | (1 << 8)
+            | (1 << 12)
+            | (1 << 18)
+            | (1 << 20);
     assertEquals(expected, h.x(5));
     assertEquals(expected, h.x(6));
   }
@@ -337,7 +359,12 @@ class CsrTest {
   @Test
   void mstatusSdSummarisesDirtyFs() {
     h.x(6, 3L << Hart.MSTATUS_FS_SHIFT).x(7, 1L << Hart.MSTATUS_FS_SHIFT);
-    h.run(csrrw(0, MSTATUS, 6), csrrs(5, MSTATUS, 0), csrrs(8, SSTATUS, 0), csrrw(0, MSTATUS, 7), csrrs(9, MSTATUS, 0));
+    h.run(
+        csrrw(0, MSTATUS, 6),
+        csrrs(5, MSTATUS, 0),
+        csrrs(8, SSTATUS, 0),
+        csrrw(0, MSTATUS, 7),
+        csrrs(9, MSTATUS, 0));
     assertTrue(h.x(5) < 0);
     assertTrue(h.x(8) < 0);
     assertTrue(h.x(9) >= 0);
@@ -348,13 +375,19 @@ class CsrTest {
     h.hart.mstatus |= Hart.MSTATUS_MIE | Hart.MSTATUS_MPP | Hart.MSTATUS_TVM;
     h.x(6, 0).run(csrrs(5, SSTATUS, 0), csrrw(0, SSTATUS, 6));
     assertEquals(0, h.x(5) & (Hart.MSTATUS_MIE | Hart.MSTATUS_MPP | Hart.MSTATUS_TVM));
-    assertEquals(Hart.MSTATUS_MIE | Hart.MSTATUS_MPP | Hart.MSTATUS_TVM,
+    assertEquals(
+        Hart.MSTATUS_MIE | Hart.MSTATUS_MPP | Hart.MSTATUS_TVM,
         h.hart.mstatus & (Hart.MSTATUS_MIE | Hart.MSTATUS_MPP | Hart.MSTATUS_TVM));
   }
 
   @Test
   void sstatusWritesSupervisorFields() {
-    long fields = Hart.MSTATUS_SIE | Hart.MSTATUS_SPIE | Hart.MSTATUS_SPP | Hart.MSTATUS_SUM | Hart.MSTATUS_MXR;
+    long fields =
+        Hart.MSTATUS_SIE
+            | Hart.MSTATUS_SPIE
+            | Hart.MSTATUS_SPP
+            | Hart.MSTATUS_SUM
+            | Hart.MSTATUS_MXR;
     h.x(6, fields).run(csrrs(0, SSTATUS, 6));
     assertEquals(fields, h.hart.mstatus & fields);
   }

@@ -236,7 +236,11 @@ class FloatTest {
   @Test
   void fcsrIsFrmAndFflagsSideBySide() {
     h.x(5, 0xfff);
-    exec(csrrw(0, CsrFile.FCSR, 5), csrrs(6, CsrFile.FRM, 0), csrrs(7, CsrFile.FFLAGS, 0), csrrs(8, CsrFile.FCSR, 0));
+    exec(
+        csrrw(0, CsrFile.FCSR, 5),
+        csrrs(6, CsrFile.FRM, 0),
+        csrrs(7, CsrFile.FFLAGS, 0),
+        csrrs(8, CsrFile.FCSR, 0));
     assertEquals(7, h.x(6));
     assertEquals(0x1f, h.x(7));
     assertEquals(0xff, h.x(8));
@@ -406,7 +410,8 @@ class FloatTest {
     return Stream.of(
         Arguments.of("w.s NaN", false, 0, RTZ, sBits(CANONICAL_NAN_S), 0x7fff_ffffL, NV),
         Arguments.of("w.s +inf", false, 0, RTZ, s(Float.POSITIVE_INFINITY), 0x7fff_ffffL, NV),
-        Arguments.of("w.s -inf", false, 0, RTZ, s(Float.NEGATIVE_INFINITY), 0xffff_ffff_8000_0000L, NV),
+        Arguments.of(
+            "w.s -inf", false, 0, RTZ, s(Float.NEGATIVE_INFINITY), 0xffff_ffff_8000_0000L, NV),
         Arguments.of("w.s 3e9", false, 0, RTZ, s(3e9f), 0x7fff_ffffL, NV),
         Arguments.of("w.s -3e9", false, 0, RTZ, s(-3e9f), 0xffff_ffff_8000_0000L, NV),
         Arguments.of("w.s -0.5", false, 0, RTZ, s(-0.5f), 0L, NX),
@@ -430,7 +435,8 @@ class FloatTest {
 
   @ParameterizedTest(name = "fcvt.{0}")
   @MethodSource("toIntegerConversions")
-  void conversionToIntegerClampsAndFlags(String name, boolean dbl, int kind, int rm, long in, long out, int flags) {
+  void conversionToIntegerClampsAndFlags(
+      String name, boolean dbl, int kind, int rm, long in, long out, int flags) {
     h.f(1, in);
     exec(fcvtToInt(dbl, kind, rm, 5, 1));
     assertEquals(out, h.x(5));
@@ -486,7 +492,11 @@ class FloatTest {
   @Test
   void fusedOpsNegateTheProductAndTheAddendAsNamed() {
     h.f(1, d(2.0)).f(2, d(3.0)).f(3, d(1.0));
-    exec(fmadd(true, RNE, 4, 1, 2, 3), fmsub(true, RNE, 5, 1, 2, 3), fnmsub(true, RNE, 6, 1, 2, 3), fnmadd(true, RNE, 7, 1, 2, 3));
+    exec(
+        fmadd(true, RNE, 4, 1, 2, 3),
+        fmsub(true, RNE, 5, 1, 2, 3),
+        fnmsub(true, RNE, 6, 1, 2, 3),
+        fnmadd(true, RNE, 7, 1, 2, 3));
     assertEquals(d(7.0), h.f(4));
     assertEquals(d(5.0), h.f(5));
     assertEquals(d(-5.0), h.f(6));

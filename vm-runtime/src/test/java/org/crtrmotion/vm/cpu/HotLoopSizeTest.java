@@ -10,9 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * HotSpot never JIT-compiles a method whose bytecode exceeds 8000 bytes: the interpreter loop
- * would silently run ten times slower. This reads the compiled class file and keeps the hot
- * methods under the limit.
+ * HotSpot never JIT-compiles a method whose bytecode exceeds 8000 bytes: the interpreter loop would
+ * silently run ten times slower. This reads the compiled class file and keeps the hot methods under
+ * the limit.
  */
 class HotLoopSizeTest {
   private static final int HUGE_METHOD_LIMIT = 8000;
@@ -78,12 +78,36 @@ class HotLoopSizeTest {
     for (int i = 1; i < count; i++) {
       int tag = in.readUnsignedByte();
       switch (tag) {
-        case 1: utf8[i] = in.readUTF(); break;
-        case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18: in.skipBytes(4); break;
-        case 5: case 6: in.skipBytes(8); i++; break; // long and double take two slots
-        case 7: case 8: case 16: case 19: case 20: in.skipBytes(2); break;
-        case 15: in.skipBytes(3); break;
-        default: throw new IOException("unknown constant pool tag " + tag);
+        case 1:
+          utf8[i] = in.readUTF();
+          break;
+        case 3:
+        case 4:
+        case 9:
+        case 10:
+        case 11:
+        case 12:
+        case 17:
+        case 18:
+          in.skipBytes(4);
+          break;
+        case 5:
+        case 6:
+          in.skipBytes(8);
+          i++;
+          break; // long and double take two slots
+        case 7:
+        case 8:
+        case 16:
+        case 19:
+        case 20:
+          in.skipBytes(2);
+          break;
+        case 15:
+          in.skipBytes(3);
+          break;
+        default:
+          throw new IOException("unknown constant pool tag " + tag);
       }
     }
     return utf8;

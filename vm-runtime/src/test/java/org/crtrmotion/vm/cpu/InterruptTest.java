@@ -53,15 +53,28 @@ class InterruptTest {
       assertEquals(TRAP_VECTOR, h.hart.pc());
       taken.add(h.hart.mcause);
       switch ((int) h.hart.mcause) {
-        case IRQ_M_EXT: h.hart.setLine(IRQ_M_EXT, false); break;
-        case IRQ_M_SOFT: setMsip(false); break;
-        case IRQ_M_TIMER: setMtimecmp(-1); break;
-        default: h.hart.mipSoftware &= ~(1L << (int) h.hart.mcause); break;
+        case IRQ_M_EXT:
+          h.hart.setLine(IRQ_M_EXT, false);
+          break;
+        case IRQ_M_SOFT:
+          setMsip(false);
+          break;
+        case IRQ_M_TIMER:
+          setMtimecmp(-1);
+          break;
+        default:
+          h.hart.mipSoftware &= ~(1L << (int) h.hart.mcause);
+          break;
       }
     }
     assertEquals(
-        List.of(interrupt(IRQ_M_EXT), interrupt(IRQ_M_SOFT), interrupt(IRQ_M_TIMER),
-            interrupt(IRQ_S_EXT), interrupt(IRQ_S_SOFT), interrupt(IRQ_S_TIMER)),
+        List.of(
+            interrupt(IRQ_M_EXT),
+            interrupt(IRQ_M_SOFT),
+            interrupt(IRQ_M_TIMER),
+            interrupt(IRQ_S_EXT),
+            interrupt(IRQ_S_SOFT),
+            interrupt(IRQ_S_TIMER)),
         taken);
   }
 
@@ -133,7 +146,8 @@ class InterruptTest {
     assertTrue(h.trappedToS(interrupt(IRQ_S_SOFT)));
     assertEquals(CODE, h.hart.sepc);
     assertEquals(0, h.hart.stval);
-    assertEquals(MSTATUS_SPIE | MSTATUS_SPP, h.hart.mstatus & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP));
+    assertEquals(
+        MSTATUS_SPIE | MSTATUS_SPP, h.hart.mstatus & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP));
   }
 
   @Test
@@ -271,8 +285,7 @@ class InterruptTest {
     h.hart.mie = MIP_MTIP;
     setMtimecmp(50);
     h.x(5, MTIMECMP);
-    h.place(TRAP_VECTOR,
-        ld(6, 5, 0), addi(6, 6, 50), sd(6, 5, 0), addi(9, 9, 1), mret());
+    h.place(TRAP_VECTOR, ld(6, 5, 0), addi(6, 6, 50), sd(6, 5, 0), addi(9, 9, 1), mret());
     h.program(jal(0, 0));
     h.step(5000 - 1); // just before the tenth tick at 500 ticks = 5000 instructions
     assertEquals(9, h.x(9));
@@ -303,7 +316,22 @@ class InterruptTest {
 
   @Test
   void mtimeReadsTheInstructionCountInTicks() {
-    h.x(5, MTIME).program(nop(), nop(), nop(), nop(), nop(), nop(), nop(), nop(), nop(), nop(), nop(), nop(), ld(6, 5, 0), lw(7, 5, 4));
+    h.x(5, MTIME)
+        .program(
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            nop(),
+            ld(6, 5, 0),
+            lw(7, 5, 4));
     h.step(14);
     assertEquals(1, h.x(6));
     assertEquals(0, h.x(7));

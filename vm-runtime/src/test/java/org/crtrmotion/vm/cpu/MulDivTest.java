@@ -39,11 +39,17 @@ class MulDivTest {
 
   static Stream<Arguments> highMultiplies() {
     return Stream.of(
-        Arguments.of("mulh", (Rv64iTest.RType) Asm::mulh,
+        Arguments.of(
+            "mulh",
+            (Rv64iTest.RType) Asm::mulh,
             (LongBinaryOperator) (a, b) -> high(signed(a).multiply(signed(b)))),
-        Arguments.of("mulhu", (Rv64iTest.RType) Asm::mulhu,
+        Arguments.of(
+            "mulhu",
+            (Rv64iTest.RType) Asm::mulhu,
             (LongBinaryOperator) (a, b) -> high(unsigned(a).multiply(unsigned(b)))),
-        Arguments.of("mulhsu", (Rv64iTest.RType) Asm::mulhsu,
+        Arguments.of(
+            "mulhsu",
+            (Rv64iTest.RType) Asm::mulhsu,
             (LongBinaryOperator) (a, b) -> high(signed(a).multiply(unsigned(b)))));
   }
 
@@ -54,12 +60,14 @@ class MulDivTest {
     Random random = new Random(42);
     for (long a : Rv64iTest.EDGES) {
       for (long b : Rv64iTest.EDGES) {
-        assertEquals(ref.applyAsLong(a, b), exec(op, a, b), String.format("%s 0x%x 0x%x", name, a, b));
+        assertEquals(
+            ref.applyAsLong(a, b), exec(op, a, b), String.format("%s 0x%x 0x%x", name, a, b));
       }
     }
     for (int k = 0; k < 2000; k++) {
       long a = random.nextLong(), b = random.nextLong();
-      assertEquals(ref.applyAsLong(a, b), exec(op, a, b), String.format("%s 0x%x 0x%x", name, a, b));
+      assertEquals(
+          ref.applyAsLong(a, b), exec(op, a, b), String.format("%s 0x%x 0x%x", name, a, b));
     }
   }
 

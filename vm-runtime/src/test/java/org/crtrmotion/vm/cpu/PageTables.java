@@ -2,8 +2,8 @@ package org.crtrmotion.vm.cpu;
 
 /**
  * Builds Sv39 page tables in guest RAM for tests, from the privileged spec's PTE layout: a table
- * page per level allocated on demand from a pool, leaves at level 0 (4 KiB), 1 (2 MiB) or
- * 2 (1 GiB).
+ * page per level allocated on demand from a pool, leaves at level 0 (4 KiB), 1 (2 MiB) or 2 (1
+ * GiB).
  */
 final class PageTables {
   static final long V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128;
@@ -52,7 +52,9 @@ final class PageTables {
     return table + 8L * vpn(va, level);
   }
 
-  /** Maps {@code va} to {@code pa} with a leaf at {@code level} carrying {@code flags} (V added). */
+  /**
+   * Maps {@code va} to {@code pa} with a leaf at {@code level} carrying {@code flags} (V added).
+   */
   PageTables map(long va, long pa, long flags, int level) {
     h.writeLong(pteAddress(va, level), pte(pa, flags | V));
     return this;

@@ -24,20 +24,21 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>A region of random code is run from random starting points. Both trap vectors lead, through
  * one {@code jal} per vectored slot (whose link tells which slot was entered), to a {@code wfi}
- * that makes {@link Interpreter#run} return, so every trap comes back here to be checked: the
- * right vector for the cause, a legal cause, a tval that matches it where the cause defines it,
- * x0 still zero. The state is then re-seeded (mode, vectors, delegation, satp, a few registers)
- * and the next stretch starts; the code is refilled with fresh random words as it is used up.
+ * that makes {@link Interpreter#run} return, so every trap comes back here to be checked: the right
+ * vector for the cause, a legal cause, a tval that matches it where the cause defines it, x0 still
+ * zero. The state is then re-seeded (mode, vectors, delegation, satp, a few registers) and the next
+ * stretch starts; the code is refilled with fresh random words as it is used up.
  *
- * <p>{@code -Drandom.seed=...} and {@code -Drandom.instructions=...} (per mode) explore further;
- * a failure names its configuration, seed and stretch, which replay deterministically.
+ * <p>{@code -Drandom.seed=...} and {@code -Drandom.instructions=...} (per mode) explore further; a
+ * failure names its configuration, seed and stretch, which replay deterministically.
  */
 class RandomInstructionTest {
   /**
-   * Random-code instructions (retired or trapping) per privilege mode; S and U split theirs
-   * between the bare and the Sv39 configuration.
+   * Random-code instructions (retired or trapping) per privilege mode; S and U split theirs between
+   * the bare and the Sv39 configuration.
    */
   static final long INSTRUCTIONS = Long.getLong("random.instructions", 10_000_000L);
+
   static final long SEED = Long.getLong("random.seed", 0x5eed_c0deL);
 
   static final long RAM_BASE = CpuHarness.RAM_BASE;
@@ -64,7 +65,10 @@ class RandomInstructionTest {
   static final long NO_TRAP = -1; // in xcause: not a value trap entry writes
 
   enum Config {
-    M(PRIV_M, false, 1), S(PRIV_S, false, 2), S_SV39(PRIV_S, true, 2), U(PRIV_U, false, 2),
+    M(PRIV_M, false, 1),
+    S(PRIV_S, false, 2),
+    S_SV39(PRIV_S, true, 2),
+    U(PRIV_U, false, 2),
     U_SV39(PRIV_U, true, 2);
 
     final int priv;
@@ -79,11 +83,14 @@ class RandomInstructionTest {
   }
 
   @Test
-  @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+  @Timeout(
+      value = 10,
+      unit = java.util.concurrent.TimeUnit.MINUTES,
       threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void randomInstructionsInEveryModeOnlyEverRaiseGuestTraps() throws Exception {
     long start = System.nanoTime();
-    int threads = Math.max(1, Math.min(Config.values().length, Runtime.getRuntime().availableProcessors()));
+    int threads =
+        Math.max(1, Math.min(Config.values().length, Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<Stats>> futures = new ArrayList<>();
     try {
@@ -101,7 +108,8 @@ class RandomInstructionTest {
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.println(Stats.table(all, seconds, threads));
       for (Stats s : all) {
-        assertTrue(s.randomInstructions >= s.config.instructions, s.config + " made too little progress");
+        assertTrue(
+            s.randomInstructions >= s.config.instructions, s.config + " made too little progress");
         assertTrue(s.mTraps() > 0, s.config + " saw no machine trap");
         assertEquals(0, s.exceptions[0] + s.sExceptions[0], s.config + ": misaligned fetch with C");
       }
@@ -150,13 +158,39 @@ class RandomInstructionTest {
         total += s.randomInstructions;
         traps += s.mTraps() + s.sTraps();
       }
-      b.append(String.format("%nrandom instructions: %,d in %.1f s on %d threads (%,d traps)%n", total, seconds, threads, traps));
-      b.append(String.format("%-7s %12s %12s %10s %10s %8s %8s %8s %7s %7s %8s%n", "config", "random insns",
-          "retired", "M traps", "S traps", "stuck", "budget", "wfi", "stops", "refills", "tval ok"));
+      b.append(
+          String.format(
+              "%nrandom instructions: %,d in %.1f s on %d threads (%,d traps)%n",
+              total, seconds, threads, traps));
+      b.append(
+          String.format(
+              "%-7s %12s %12s %10s %10s %8s %8s %8s %7s %7s %8s%n",
+              "config",
+              "random insns",
+              "retired",
+              "M traps",
+              "S traps",
+              "stuck",
+              "budget",
+              "wfi",
+              "stops",
+              "refills",
+              "tval ok"));
       for (Stats s : all) {
-        b.append(String.format("%-7s %,12d %,12d %,10d %,10d %,8d %,8d %,8d %,7d %,7d %,8d%n", s.config,
-            s.randomInstructions, s.retired, s.mTraps(), s.sTraps(), s.stuck, s.budgetEnds, s.randomWfi,
-            s.stops, s.refills, s.tvalChecks));
+        b.append(
+            String.format(
+                "%-7s %,12d %,12d %,10d %,10d %,8d %,8d %,8d %,7d %,7d %,8d%n",
+                s.config,
+                s.randomInstructions,
+                s.retired,
+                s.mTraps(),
+                s.sTraps(),
+                s.stuck,
+                s.budgetEnds,
+                s.randomWfi,
+                s.stops,
+                s.refills,
+                s.tvalChecks));
       }
       b.append(String.format("%-40s %12s %12s%n", "traps by cause", "to M", "to S"));
       for (int pass = 0; pass < 2; pass++) {
@@ -169,7 +203,9 @@ class RandomInstructionTest {
           }
           if (m + sv > 0) {
             String name = Causes.name(interrupt ? Causes.INTERRUPT_BIT | c : c);
-            b.append(String.format("  %s%-2d %-34s %,12d %,12d%n", interrupt ? "i" : " ", c, name, m, sv));
+            b.append(
+                String.format(
+                    "  %s%-2d %-34s %,12d %,12d%n", interrupt ? "i" : " ", c, name, m, sv));
           }
         }
       }
@@ -179,7 +215,10 @@ class RandomInstructionTest {
         jumps += s.stubJumps;
         repairs += s.stubRepairs;
       }
-      b.append(String.format("stuck handlers %,d, jumps into a stub %,d, stub repairs %,d%n", stuck, jumps, repairs));
+      b.append(
+          String.format(
+              "stuck handlers %,d, jumps into a stub %,d, stub repairs %,d%n",
+              stuck, jumps, repairs));
       return b.toString();
     }
   }
@@ -249,7 +288,11 @@ class RandomInstructionTest {
     private static int[] words(byte[] b) {
       int[] w = new int[b.length / 4];
       for (int i = 0; i < w.length; i++) {
-        w[i] = (b[4 * i] & 0xff) | (b[4 * i + 1] & 0xff) << 8 | (b[4 * i + 2] & 0xff) << 16 | (b[4 * i + 3] & 0xff) << 24;
+        w[i] =
+            (b[4 * i] & 0xff)
+                | (b[4 * i + 1] & 0xff) << 8
+                | (b[4 * i + 2] & 0xff) << 16
+                | (b[4 * i + 3] & 0xff) << 24;
       }
       return w;
     }
@@ -318,7 +361,9 @@ class RandomInstructionTest {
       if (op == 0x73 && rnd.nextBoolean()) {
         w = (w & 0x000f_ffff) | CSRS[rnd.nextInt(CSRS.length)] << 20; // an implemented CSR
       } else if (op == 0x73 && rnd.nextInt(4) == 0) {
-        int[] system = {ecall(), ebreak(), mret(), sret(), wfi(), sfenceVma(rnd.nextInt(32), rnd.nextInt(32))};
+        int[] system = {
+          ecall(), ebreak(), mret(), sret(), wfi(), sfenceVma(rnd.nextInt(32), rnd.nextInt(32))
+        };
         w = system[rnd.nextInt(system.length)];
       }
       return w;
@@ -328,7 +373,9 @@ class RandomInstructionTest {
 
     private long interestingValue() {
       switch (rnd.nextInt(10)) {
-        case 0: case 1: case 2: // a pointer into the data area, any alignment
+        case 0:
+        case 1:
+        case 2: // a pointer into the data area, any alignment
           return dataBase + rnd.nextInt(DATA_BYTES);
         case 3: // an aligned one
           return dataBase + (rnd.nextInt(DATA_BYTES) & ~7);
@@ -336,11 +383,24 @@ class RandomInstructionTest {
           return rnd.nextBoolean() ? codeBase + rnd.nextInt(CODE_BYTES) : rnd.nextInt(64) - 32;
         case 5:
           return rnd.nextInt(64) - 32;
-        case 6: { // devices and holes
-          long[] addresses = {uartBase, UART, 0x0200_0000L, 0x0200_4000L, 0x0200_bff8L, 0x0c00_0000L,
-              0x0c20_0004L, 0x1000_1000L, 0, 0x4000_0000L, RAM_BASE + (16L << 20) - 4, VUSER};
-          return addresses[rnd.nextInt(addresses.length)];
-        }
+        case 6:
+          { // devices and holes
+            long[] addresses = {
+              uartBase,
+              UART,
+              0x0200_0000L,
+              0x0200_4000L,
+              0x0200_bff8L,
+              0x0c00_0000L,
+              0x0c20_0004L,
+              0x1000_1000L,
+              0,
+              0x4000_0000L,
+              RAM_BASE + (16L << 20) - 4,
+              VUSER
+            };
+            return addresses[rnd.nextInt(addresses.length)];
+          }
         case 7:
           return rnd.nextLong() >> rnd.nextInt(64);
         default:
@@ -357,7 +417,8 @@ class RandomInstructionTest {
         int r = 1 + rnd.nextInt(31);
         hart.x[r] = interestingValue();
       }
-      hart.x[2] = rnd.nextInt(4) == 0 ? interestingValue() : dataBase + 0x8000 + 8 * rnd.nextInt(512);
+      hart.x[2] =
+          rnd.nextInt(4) == 0 ? interestingValue() : dataBase + 0x8000 + 8 * rnd.nextInt(512);
       if (rnd.nextInt(8) == 0) {
         int f = rnd.nextInt(32);
         hart.f[f] = rnd.nextBoolean() ? FloatTest.sBits(rnd.nextInt()) : rnd.nextLong();
@@ -407,24 +468,28 @@ class RandomInstructionTest {
           break;
         case 1: // supervisor interrupts pending in software, maybe delegated
           int subset = 1 + rnd.nextInt(7);
-          hart.mipSoftware = ((subset & 1) != 0 ? MIP_SSIP : 0) | ((subset & 2) != 0 ? MIP_STIP : 0)
-              | ((subset & 4) != 0 ? MIP_SEIP : 0);
+          hart.mipSoftware =
+              ((subset & 1) != 0 ? MIP_SSIP : 0)
+                  | ((subset & 2) != 0 ? MIP_STIP : 0)
+                  | ((subset & 4) != 0 ? MIP_SEIP : 0);
           hart.mie = MIP_SSIP | MIP_STIP | MIP_SEIP;
           break;
         case 2:
           h.board.clint.write(0, 4, 1);
           hart.mie = MIP_MSIP;
           break;
-        case 3: { // the UART's transmitter-empty interrupt through the PLIC, to M or S
-          int context = rnd.nextInt(2);
-          h.board.plic.write(4L * org.crtrmotion.vm.board.Uart16550.IRQ, 4, 1);
-          h.board.plic.write(0x2000 + 0x80L * context, 4, 1 << org.crtrmotion.vm.board.Uart16550.IRQ);
-          h.board.plic.write(0x2000 + 0x80L * (1 - context), 4, 0);
-          h.board.uart.write(1, 1, 2);
-          uartInterruptArmed = true;
-          hart.mie = MIP_MEIP | MIP_SEIP;
-          break;
-        }
+        case 3:
+          { // the UART's transmitter-empty interrupt through the PLIC, to M or S
+            int context = rnd.nextInt(2);
+            h.board.plic.write(4L * org.crtrmotion.vm.board.Uart16550.IRQ, 4, 1);
+            h.board.plic.write(
+                0x2000 + 0x80L * context, 4, 1 << org.crtrmotion.vm.board.Uart16550.IRQ);
+            h.board.plic.write(0x2000 + 0x80L * (1 - context), 4, 0);
+            h.board.uart.write(1, 1, 2);
+            uartInterruptArmed = true;
+            hart.mie = MIP_MEIP | MIP_SEIP;
+            break;
+          }
         default:
           break;
       }
@@ -483,8 +548,8 @@ class RandomInstructionTest {
     }
 
     /**
-     * Checks and counts how the stretch ended, re-seeds unless the stretch just paused; returns
-     * how many random-code instructions it ran (retired, or raising the exception that ended it).
+     * Checks and counts how the stretch ended, re-seeds unless the stretch just paused; returns how
+     * many random-code instructions it ran (retired, or raising the exception that ended it).
      */
     private long afterRun(int exit, long retired) {
       long sEnd = sStubBase + (S_STUB_END - S_STUB);
@@ -526,7 +591,8 @@ class RandomInstructionTest {
 
     private boolean stubsIntact() {
       return Arrays.equals(mStub, 0, mStub.length, ram.page(ram.pageIndex(M_STUB)), 0, mStub.length)
-          && Arrays.equals(sStub, 0, sStub.length, ram.page(ram.pageIndex(S_STUB)), 0, sStub.length);
+          && Arrays.equals(
+              sStub, 0, sStub.length, ram.page(ram.pageIndex(S_STUB)), 0, sStub.length);
     }
 
     private static final long LEGAL_EXCEPTIONS = 0b1011_1011_1111_1110L; // 1..9, 11, 12, 13, 15
@@ -554,8 +620,11 @@ class RandomInstructionTest {
       stats.exceptions[code]++;
       int from = (int) ((hart.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT);
       checkTval(code, hart.mepc, hart.mtval, from, "m");
-      if (code == Causes.ILLEGAL_INSTRUCTION && from == PRIV_S && hart.mepc == sStubBase + (S_STUB_WFI - S_STUB)) {
-        checkSupervisorTrap(false); // TW made the S stub's wfi trap: the trap that led there counts too
+      if (code == Causes.ILLEGAL_INSTRUCTION
+          && from == PRIV_S
+          && hart.mepc == sStubBase + (S_STUB_WFI - S_STUB)) {
+        checkSupervisorTrap(
+            false); // TW made the S stub's wfi trap: the trap that led there counts too
       }
       return true;
     }
@@ -577,7 +646,8 @@ class RandomInstructionTest {
       boolean interrupt = cause < 0;
       checkCause(cause, "scause");
       checkEntry(hart.x[6] - 4, hart.stvec, sStubBase, cause, "S");
-      assertTrue(interrupt ? (hart.mideleg & (1L << code)) != 0 : (hart.medeleg & (1L << code)) != 0,
+      assertTrue(
+          interrupt ? (hart.mideleg & (1L << code)) != 0 : (hart.medeleg & (1L << code)) != 0,
           () -> describe("undelegated trap reached S-mode"));
       if (interrupt) {
         stats.sInterrupts[code]++;
@@ -590,22 +660,28 @@ class RandomInstructionTest {
     }
 
     /**
-     * The slot the stub's link says was entered must be the one xtvec selects for the cause
-     * (random CSR writes may have moved xtvec within the stub; outside the slots nothing is known).
+     * The slot the stub's link says was entered must be the one xtvec selects for the cause (random
+     * CSR writes may have moved xtvec within the stub; outside the slots nothing is known).
      */
     private void checkEntry(long entered, long tvec, long stubBase, long cause, String mode) {
       long expected = (tvec & ~3L) + (cause < 0 && (tvec & 3) == 1 ? 4 * (cause & 63) : 0);
       if (expected >= stubBase && expected < stubBase + 4 * STUB_SLOTS) {
-        assertEquals(expected, entered, () -> describe("trap entered the " + mode + " vector at the wrong slot"));
+        assertEquals(
+            expected,
+            entered,
+            () -> describe("trap entered the " + mode + " vector at the wrong slot"));
       }
     }
 
     private void checkCause(long cause, String name) {
       int code = (int) (cause & 63);
       boolean interrupt = cause < 0;
-      assertEquals(0, cause & ~(Causes.INTERRUPT_BIT | 63), () -> describe(name + " has stray bits"));
+      assertEquals(
+          0, cause & ~(Causes.INTERRUPT_BIT | 63), () -> describe(name + " has stray bits"));
       long legal = interrupt ? LEGAL_INTERRUPTS : LEGAL_EXCEPTIONS;
-      assertTrue((legal & (1L << code)) != 0, () -> describe(name + " " + Long.toHexString(cause) + " is not a legal cause"));
+      assertTrue(
+          (legal & (1L << code)) != 0,
+          () -> describe(name + " " + Long.toHexString(cause) + " is not a legal cause"));
     }
 
     /** The trap values the privileged spec pins down, checked against the code in memory. */
@@ -615,7 +691,10 @@ class RandomInstructionTest {
         case Causes.ECALL_FROM_U:
         case Causes.ECALL_FROM_S:
         case Causes.ECALL_FROM_M:
-          assertEquals(Causes.ECALL_FROM_U + from, code, () -> describe("ecall cause does not match " + x + "PP"));
+          assertEquals(
+              Causes.ECALL_FROM_U + from,
+              code,
+              () -> describe("ecall cause does not match " + x + "PP"));
           assertEquals(0, tval, () -> describe("ecall with nonzero " + x + "tval"));
           break;
         case Causes.BREAKPOINT:
@@ -623,27 +702,32 @@ class RandomInstructionTest {
           break;
         case Causes.FETCH_ACCESS:
         case Causes.FETCH_PAGE_FAULT:
-          assertTrue(tval == epc || (tval == epc + 2 && (tval & 0xfff) == 0),
+          assertTrue(
+              tval == epc || (tval == epc + 2 && (tval & 0xfff) == 0),
               () -> describe("fetch fault " + x + "tval is neither the pc nor its next page"));
           break;
-        case Causes.ILLEGAL_INSTRUCTION: {
-          long pa = physical(epc, from);
-          if (pa >= 0) {
-            long word = readWord(pa);
-            long bits = (word & 3) != 3 ? word & 0xffff : word;
-            assertEquals(bits, tval, () -> describe("illegal-instruction " + x + "tval is not the instruction"));
-            stats.tvalChecks++;
+        case Causes.ILLEGAL_INSTRUCTION:
+          {
+            long pa = physical(epc, from);
+            if (pa >= 0) {
+              long word = readWord(pa);
+              long bits = (word & 3) != 3 ? word & 0xffff : word;
+              assertEquals(
+                  bits,
+                  tval,
+                  () -> describe("illegal-instruction " + x + "tval is not the instruction"));
+              stats.tvalChecks++;
+            }
+            break;
           }
-          break;
-        }
         default:
           break;
       }
     }
 
     /**
-     * The physical address of an instruction fetched at {@code va} in mode {@code priv}, where
-     * the configuration's own mapping decides it; -1 when the random code changed satp or the
+     * The physical address of an instruction fetched at {@code va} in mode {@code priv}, where the
+     * configuration's own mapping decides it; -1 when the random code changed satp or the
      * instruction may straddle a page.
      */
     private long physical(long va, int priv) {
@@ -674,7 +758,8 @@ class RandomInstructionTest {
 
     private void checkStuck() {
       long vector = hart.priv == PRIV_M ? hart.mtvec : hart.stvec;
-      assertEquals(vector & ~3L, hart.pc, () -> describe("stuck somewhere else than at the trap vector"));
+      assertEquals(
+          vector & ~3L, hart.pc, () -> describe("stuck somewhere else than at the trap vector"));
       checkCause(hart.priv == PRIV_M ? hart.mcause : hart.scause, "cause");
     }
 
@@ -682,10 +767,24 @@ class RandomInstructionTest {
       long pa = physical(hart.pc, hart.priv);
       long word = pa >= 0 ? readWord(pa) : -1;
       return String.format(
-          "%s [%s, seed 0x%x, stretch %d, pc 0x%x (word 0x%x), priv %d, mcause 0x%x mepc 0x%x mtval 0x%x,"
-              + " scause 0x%x sepc 0x%x stval 0x%x, mstatus 0x%x, satp 0x%x, instret %d]",
-          what, config, stats.seed, stats.stretches, hart.pc, word, hart.priv, hart.mcause, hart.mepc,
-          hart.mtval, hart.scause, hart.sepc, hart.stval, hart.mstatus, hart.satp, hart.instret);
+          "%s [%s, seed 0x%x, stretch %d, pc 0x%x (word 0x%x), priv %d, mcause 0x%x mepc 0x%x mtval"
+              + " 0x%x, scause 0x%x sepc 0x%x stval 0x%x, mstatus 0x%x, satp 0x%x, instret %d]",
+          what,
+          config,
+          stats.seed,
+          stats.stretches,
+          hart.pc,
+          word,
+          hart.priv,
+          hart.mcause,
+          hart.mepc,
+          hart.mtval,
+          hart.scause,
+          hart.sepc,
+          hart.stval,
+          hart.mstatus,
+          hart.satp,
+          hart.instret);
     }
   }
 }

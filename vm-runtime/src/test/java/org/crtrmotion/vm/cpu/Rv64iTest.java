@@ -18,8 +18,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Rv64iTest {
   /** Operands where integer arithmetic goes wrong: signs, word boundaries, extremes. */
   static final long[] EDGES = {
-    0, 1, -1, 2, -2, 31, 32, 63, 64, 0x7fffffffL, 0x80000000L, 0xffffffffL, -0x80000000L,
-    0x1_0000_0000L, Long.MAX_VALUE, Long.MIN_VALUE, 0x8000_0000_0000_0001L, 0x1234_5678_9abc_def0L
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    31,
+    32,
+    63,
+    64,
+    0x7fffffffL,
+    0x80000000L,
+    0xffffffffL,
+    -0x80000000L,
+    0x1_0000_0000L,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    0x8000_0000_0000_0001L,
+    0x1234_5678_9abc_def0L
   };
 
   interface RType {
@@ -36,7 +52,9 @@ class Rv64iTest {
         Arguments.of("sub", (RType) Asm::sub, (LongBinaryOperator) (a, b) -> a - b),
         Arguments.of("sll", (RType) Asm::sll, (LongBinaryOperator) (a, b) -> a << (b & 63)),
         Arguments.of("slt", (RType) Asm::slt, (LongBinaryOperator) (a, b) -> a < b ? 1 : 0),
-        Arguments.of("sltu", (RType) Asm::sltu,
+        Arguments.of(
+            "sltu",
+            (RType) Asm::sltu,
             (LongBinaryOperator) (a, b) -> Long.compareUnsigned(a, b) < 0 ? 1 : 0),
         Arguments.of("xor", (RType) Asm::xor, (LongBinaryOperator) (a, b) -> a ^ b),
         Arguments.of("srl", (RType) Asm::srl, (LongBinaryOperator) (a, b) -> a >>> (b & 63)),
@@ -45,11 +63,17 @@ class Rv64iTest {
         Arguments.of("and", (RType) Asm::and, (LongBinaryOperator) (a, b) -> a & b),
         Arguments.of("addw", (RType) Asm::addw, (LongBinaryOperator) (a, b) -> sext32(a + b)),
         Arguments.of("subw", (RType) Asm::subw, (LongBinaryOperator) (a, b) -> sext32(a - b)),
-        Arguments.of("sllw", (RType) Asm::sllw,
+        Arguments.of(
+            "sllw",
+            (RType) Asm::sllw,
             (LongBinaryOperator) (a, b) -> sext32((a & 0xffffffffL) << (b & 31))),
-        Arguments.of("srlw", (RType) Asm::srlw,
+        Arguments.of(
+            "srlw",
+            (RType) Asm::srlw,
             (LongBinaryOperator) (a, b) -> sext32((a & 0xffffffffL) >>> (b & 31))),
-        Arguments.of("sraw", (RType) Asm::sraw,
+        Arguments.of(
+            "sraw",
+            (RType) Asm::sraw,
             (LongBinaryOperator) (a, b) -> sext32(sext32(a) >> (b & 31))));
   }
 
@@ -57,8 +81,11 @@ class Rv64iTest {
     return Stream.of(
         Arguments.of("addi", (IType) Asm::addi, (LongBinaryOperator) (a, i) -> a + i, 12),
         Arguments.of("slti", (IType) Asm::slti, (LongBinaryOperator) (a, i) -> a < i ? 1 : 0, 12),
-        Arguments.of("sltiu", (IType) Asm::sltiu,
-            (LongBinaryOperator) (a, i) -> Long.compareUnsigned(a, i) < 0 ? 1 : 0, 12),
+        Arguments.of(
+            "sltiu",
+            (IType) Asm::sltiu,
+            (LongBinaryOperator) (a, i) -> Long.compareUnsigned(a, i) < 0 ? 1 : 0,
+            12),
         Arguments.of("xori", (IType) Asm::xori, (LongBinaryOperator) (a, i) -> a ^ i, 12),
         Arguments.of("ori", (IType) Asm::ori, (LongBinaryOperator) (a, i) -> a | i, 12),
         Arguments.of("andi", (IType) Asm::andi, (LongBinaryOperator) (a, i) -> a & i, 12),
@@ -66,12 +93,18 @@ class Rv64iTest {
         Arguments.of("srli", (IType) Asm::srli, (LongBinaryOperator) (a, i) -> a >>> i, 6),
         Arguments.of("srai", (IType) Asm::srai, (LongBinaryOperator) (a, i) -> a >> i, 6),
         Arguments.of("addiw", (IType) Asm::addiw, (LongBinaryOperator) (a, i) -> sext32(a + i), 12),
-        Arguments.of("slliw", (IType) Asm::slliw,
-            (LongBinaryOperator) (a, i) -> sext32((a & 0xffffffffL) << i), 5),
-        Arguments.of("srliw", (IType) Asm::srliw,
-            (LongBinaryOperator) (a, i) -> sext32((a & 0xffffffffL) >>> i), 5),
-        Arguments.of("sraiw", (IType) Asm::sraiw,
-            (LongBinaryOperator) (a, i) -> sext32(sext32(a) >> i), 5));
+        Arguments.of(
+            "slliw",
+            (IType) Asm::slliw,
+            (LongBinaryOperator) (a, i) -> sext32((a & 0xffffffffL) << i),
+            5),
+        Arguments.of(
+            "srliw",
+            (IType) Asm::srliw,
+            (LongBinaryOperator) (a, i) -> sext32((a & 0xffffffffL) >>> i),
+            5),
+        Arguments.of(
+            "sraiw", (IType) Asm::sraiw, (LongBinaryOperator) (a, i) -> sext32(sext32(a) >> i), 5));
   }
 
   static long sext32(long v) {
@@ -80,7 +113,8 @@ class Rv64iTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("registerOps")
-  void registerOpMatchesReferenceForEdgeAndRandomOperands(String name, RType op, LongBinaryOperator ref) {
+  void registerOpMatchesReferenceForEdgeAndRandomOperands(
+      String name, RType op, LongBinaryOperator ref) {
     Random random = new Random(name.hashCode());
     long[] a = new long[EDGES.length * EDGES.length + 200];
     long[] b = new long[a.length];
@@ -100,7 +134,8 @@ class Rv64iTest {
       long x = a[k], y = b[k];
       h.hart.setPc(CODE);
       h.x(6, x).x(7, y).run(op.encode(5, 6, 7));
-      assertEquals(ref.applyAsLong(x, y), h.x(5), () -> String.format("%s of 0x%x, 0x%x", name, x, y));
+      assertEquals(
+          ref.applyAsLong(x, y), h.x(5), () -> String.format("%s of 0x%x, 0x%x", name, x, y));
       assertEquals(CODE + 4, h.hart.pc());
     }
   }
@@ -115,7 +150,10 @@ class Rv64iTest {
       long a = k < EDGES.length ? EDGES[k] : random.nextLong();
       int imm;
       if (immBits == 12) {
-        imm = (k % 4 == 0) ? -1 : (k % 4 == 1) ? -2048 : (k % 4 == 2) ? 2047 : random.nextInt(4096) - 2048;
+        imm =
+            (k % 4 == 0)
+                ? -1
+                : (k % 4 == 1) ? -2048 : (k % 4 == 2) ? 2047 : random.nextInt(4096) - 2048;
       } else {
         imm = (k % 3 == 0) ? (1 << immBits) - 1 : random.nextInt(1 << immBits);
       }
@@ -175,7 +213,13 @@ class Rv64iTest {
   @Test
   void wordShiftsBy31UseFiveBitsAndSignExtend() {
     CpuHarness h = new CpuHarness().x(6, 1).x(7, 31 + 32).x(8, 0xffff_ffff_8000_0000L);
-    h.run(sllw(5, 6, 7), slliw(9, 6, 31), srlw(10, 8, 7), sraw(11, 8, 7), srliw(12, 8, 31), sraiw(13, 8, 31));
+    h.run(
+        sllw(5, 6, 7),
+        slliw(9, 6, 31),
+        srlw(10, 8, 7),
+        sraw(11, 8, 7),
+        srliw(12, 8, 31),
+        sraiw(13, 8, 31));
     assertEquals(0xffff_ffff_8000_0000L, h.x(5));
     assertEquals(0xffff_ffff_8000_0000L, h.x(9));
     assertEquals(1, h.x(10));
@@ -333,7 +377,14 @@ class Rv64iTest {
   @Test
   void loadsSignOrZeroExtendByWidth() {
     CpuHarness h = new CpuHarness().writeLong(DATA, 0x8081_8283_8485_8687L).x(10, DATA);
-    h.run(lb(5, 10, 0), lbu(6, 10, 0), lh(7, 10, 0), lhu(8, 10, 0), lw(9, 10, 0), lwu(11, 10, 0), ld(12, 10, 0));
+    h.run(
+        lb(5, 10, 0),
+        lbu(6, 10, 0),
+        lh(7, 10, 0),
+        lhu(8, 10, 0),
+        lw(9, 10, 0),
+        lwu(11, 10, 0),
+        ld(12, 10, 0));
     assertEquals(0xffff_ffff_ffff_ff87L, h.x(5));
     assertEquals(0x87L, h.x(6));
     assertEquals(0xffff_ffff_ffff_8687L, h.x(7));
@@ -383,7 +434,10 @@ class Rv64iTest {
 
   @Test
   void misalignedLoadsInsideAPageSucceed() {
-    CpuHarness h = new CpuHarness().writeLong(DATA, 0x8877_6655_4433_2211L).writeLong(DATA + 8, 0x00ff_eedd_ccbb_aa99L);
+    CpuHarness h =
+        new CpuHarness()
+            .writeLong(DATA, 0x8877_6655_4433_2211L)
+            .writeLong(DATA + 8, 0x00ff_eedd_ccbb_aa99L);
     h.x(10, DATA);
     h.run(lh(5, 10, 1), lw(6, 10, 3), ld(7, 10, 5), lhu(8, 10, 7), lwu(9, 10, 6));
     assertEquals(0x3322, h.x(5));
@@ -405,7 +459,10 @@ class Rv64iTest {
   @Test
   void misalignedLoadAcrossAPageBoundaryJoinsBothPages() {
     long boundary = DATA + 0x1000;
-    CpuHarness h = new CpuHarness().writeLong(boundary - 8, 0x0807_0605_0403_0201L).writeLong(boundary, 0x100f_0e0d_0c0b_0a09L);
+    CpuHarness h =
+        new CpuHarness()
+            .writeLong(boundary - 8, 0x0807_0605_0403_0201L)
+            .writeLong(boundary, 0x100f_0e0d_0c0b_0a09L);
     h.x(10, boundary - 3);
     h.run(ld(5, 10, 0), lw(6, 10, 1), lh(7, 10, 2));
     assertEquals(0x0d0c_0b0a_0908_0706L, h.x(5));

@@ -43,7 +43,9 @@ class Sv39Test {
   }
 
   private void assertFault(int cause, long tval) {
-    assertTrue(h.trapped(cause), () -> "mcause " + h.hart.mcause + " pc 0x" + Long.toHexString(h.hart.pc()));
+    assertTrue(
+        h.trapped(cause),
+        () -> "mcause " + h.hart.mcause + " pc 0x" + Long.toHexString(h.hart.pc()));
     assertEquals(tval, h.hart.mtval);
   }
 

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Traps and returns switch between per-privilege TLBs instead of flushing: a translation cached
- * for one privilege must never grant an access to another.
+ * Traps and returns switch between per-privilege TLBs instead of flushing: a translation cached for
+ * one privilege must never grant an access to another.
  */
 class TlbSelectionTest {
   static final long VCODE = 0x4000_0000L;
@@ -46,14 +46,16 @@ class TlbSelectionTest {
     // load of the same address must fault to M (not delegated), where the harness parks.
     h.step(2);
     assertEquals(42, h.x(5));
-    assertTrue(h.trapped(Causes.LOAD_PAGE_FAULT), "S-mode load of a user page with SUM clear must fault");
+    assertTrue(
+        h.trapped(Causes.LOAD_PAGE_FAULT), "S-mode load of a user page with SUM clear must fault");
     assertEquals(VSTVEC, h.hart.mepc);
     assertEquals(VUSER, h.hart.mtval);
   }
 
   @Test
   void userTranslationStaysUsableAfterARoundTripThroughSMode() {
-    h.place(S_TRAP_VECTOR, csrrs(6, CsrFile.SEPC, 0), addi(6, 6, 4), csrrw(0, CsrFile.SEPC, 6), sret());
+    h.place(
+        S_TRAP_VECTOR, csrrs(6, CsrFile.SEPC, 0), addi(6, 6, 4), csrrw(0, CsrFile.SEPC, 6), sret());
     h.place(CODE, ld(5, 10, 0), ecall(), ld(8, 10, 0));
     h.x(10, VUSER);
     h.hart.setPc(VCODE);

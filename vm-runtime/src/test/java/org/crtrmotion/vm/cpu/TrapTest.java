@@ -182,7 +182,8 @@ class TrapTest {
     h.enter(PRIV_S).run(sret());
     assertEquals(PRIV_S, h.hart.priv);
     assertEquals(CODE + 0x40, h.hart.pc());
-    assertEquals(MSTATUS_SIE | MSTATUS_SPIE, h.hart.mstatus & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP));
+    assertEquals(
+        MSTATUS_SIE | MSTATUS_SPIE, h.hart.mstatus & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP));
   }
 
   @Test
@@ -225,7 +226,8 @@ class TrapTest {
     assertEquals(CODE + 0x40, h.hart.pc());
   }
 
-  // ------------------------------------------------------------------ WFI, SFENCE.VMA and the trap bits
+  // ------------------------------------------------------------------ WFI, SFENCE.VMA and the trap
+  // bits
 
   @Test
   void wfiInUserModeIsIllegal() {
@@ -363,7 +365,9 @@ class TrapTest {
     assertEquals(Interpreter.EXIT_STUCK, h.step(100));
     assertEquals(CpuHarness.DATA, h.hart.pc());
     assertEquals(Causes.ILLEGAL_INSTRUCTION, h.hart.mcause);
-    assertTrue(h.board.interpreter.stuckReason().contains("0x80200000"), h.board.interpreter.stuckReason());
+    assertTrue(
+        h.board.interpreter.stuckReason().contains("0x80200000"),
+        h.board.interpreter.stuckReason());
   }
 
   @Test

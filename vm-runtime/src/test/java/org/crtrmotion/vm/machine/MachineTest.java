@@ -40,7 +40,9 @@ class MachineTest {
 
   /** t0 = address of the finisher; write value in t1. */
   private static int[] finisher(int value) {
-    return new int[] {lui(T0, 0x100), lui(T1, value >>> 12), addi(T1, T1, signed12(value)), sw(T1, T0, 0)};
+    return new int[] {
+      lui(T0, 0x100), lui(T1, value >>> 12), addi(T1, T1, signed12(value)), sw(T1, T0, 0)
+    };
   }
 
   /** Loads a 32-bit unsigned address (such as 0x8000_1000) into rd without sign extension. */
@@ -83,7 +85,8 @@ class MachineTest {
 
   @Test
   void htifExitCodeIsThePayloadShiftedRight() throws Exception {
-    int[] code = concat(li(T0, TOHOST), new int[] {addi(T1, 0, (21 << 1) | 1), sd(T1, T0, 0), jal(0, 0)});
+    int[] code =
+        concat(li(T0, TOHOST), new int[] {addi(T1, 0, (21 << 1) | 1), sd(T1, T0, 0), jal(0, 0)});
     RunResult r = boot(program(Map.of("tohost", TOHOST), code)).run(0);
     assertEquals(21, r.exitCode());
   }
@@ -91,12 +94,20 @@ class MachineTest {
   @Test
   void htifConsoleWritesACharacterAndAnswersInFromhost() throws Exception {
     // tohost = (1 << 56) | (1 << 48) | 'A', then spin until fromhost is non-zero, then exit 0.
-    int[] code = concat(li(T0, TOHOST), new int[] {
-      addi(T1, 0, 0x101), slli(T1, T1, 48), ori(T1, T1, 'A'),
-      sd(T1, T0, 0),
-      ld(T2, T0, 0x40), beq(T2, 0, -4),
-      addi(T1, 0, 1), sd(T1, T0, 0), jal(0, 0)
-    });
+    int[] code =
+        concat(
+            li(T0, TOHOST),
+            new int[] {
+              addi(T1, 0, 0x101),
+              slli(T1, T1, 48),
+              ori(T1, T1, 'A'),
+              sd(T1, T0, 0),
+              ld(T2, T0, 0x40),
+              beq(T2, 0, -4),
+              addi(T1, 0, 1),
+              sd(T1, T0, 0),
+              jal(0, 0)
+            });
     RunResult r = boot(program(Map.of("tohost", TOHOST, "fromhost", FROMHOST), code)).run(1000);
     assertEquals(StopReason.POWER_OFF, r.reason(), r.detail());
     assertEquals("A", console.toString(StandardCharsets.ISO_8859_1));
@@ -104,7 +115,10 @@ class MachineTest {
 
   @Test
   void unsupportedHtifCommandStopsWithAReason() throws Exception {
-    int[] code = concat(li(T0, TOHOST), new int[] {addi(T1, 0, 0x300), slli(T1, T1, 48), sd(T1, T0, 0), jal(0, 0)});
+    int[] code =
+        concat(
+            li(T0, TOHOST),
+            new int[] {addi(T1, 0, 0x300), slli(T1, T1, 48), sd(T1, T0, 0), jal(0, 0)});
     RunResult r = boot(program(Map.of("tohost", TOHOST), code)).run(1000);
     assertEquals(StopReason.UNSUPPORTED, r.reason());
     assertTrue(r.detail().contains("not supported"), r.detail());
@@ -127,17 +141,24 @@ class MachineTest {
   @Test
   void wfiWithTimerArmedSkipsToTheDeadlineInVirtualTime() throws Exception {
     // mtimecmp = 1,000,000 ticks (0.1 s); enable MTIE; WFI; then power off.
-    int[] code = concat(
-        new int[] {
-          lui(T0, 0x2004), lui(T1, 0xf4), addi(T1, T1, 0x240), sd(T1, T0, 0),
-          addi(T2, 0, 0x80), csrrs(0, CsrFile.MIE, T2),
-          wfi()
-        },
-        finisher(0x5555));
+    int[] code =
+        concat(
+            new int[] {
+              lui(T0, 0x2004),
+              lui(T1, 0xf4),
+              addi(T1, T1, 0x240),
+              sd(T1, T0, 0),
+              addi(T2, 0, 0x80),
+              csrrs(0, CsrFile.MIE, T2),
+              wfi()
+            },
+            finisher(0x5555));
     Machine m = boot(program(Map.of(), code));
     RunResult r = m.run(100_000);
     assertEquals(StopReason.POWER_OFF, r.reason(), r.detail());
-    assertTrue(m.board().clock.now() >= 1_000_000, "time advanced to the deadline: " + m.board().clock.now());
+    assertTrue(
+        m.board().clock.now() >= 1_000_000,
+        "time advanced to the deadline: " + m.board().clock.now());
     assertEquals(11, r.instructions());
   }
 
@@ -160,7 +181,9 @@ class MachineTest {
   @Test
   void imageOutsideRamIsRefusedWithTheAddresses() {
     var seg = new BootImage.Segment(0x4000_0000L, 0x4000_0000L, new byte[16], 16, true);
-    BootException e = assertThrows(BootException.class, () -> boot(new ElfImage(0x4000_0000L, List.of(seg), Map.of())));
+    BootException e =
+        assertThrows(
+            BootException.class, () -> boot(new ElfImage(0x4000_0000L, List.of(seg), Map.of())));
     assertTrue(e.getMessage().contains("0x40000000"), e.getMessage());
   }
 
@@ -169,14 +192,18 @@ class MachineTest {
     Machine m = boot(program(Map.of(), jal(0, 0)));
     assertEquals(0, m.board().hart.x(A0));
     assertEquals(m.fdtAddress(), m.board().hart.x(A1));
-    assertEquals(0xd00dfeedL, Integer.toUnsignedLong(Integer.reverseBytes((int) m.board().ram.readLong(m.fdtAddress()))));
+    assertEquals(
+        0xd00dfeedL,
+        Integer.toUnsignedLong(Integer.reverseBytes((int) m.board().ram.readLong(m.fdtAddress()))));
   }
 
   @Test
   void hostTimeModeRunsToo() throws Exception {
-    Machine m = Machine.boot(
-        MachineConfig.defaults().withRamBytes(8L << 20).withTimeMode(TimeMode.HOST),
-        program(Map.of(), finisher(0x5555)), console::write);
+    Machine m =
+        Machine.boot(
+            MachineConfig.defaults().withRamBytes(8L << 20).withTimeMode(TimeMode.HOST),
+            program(Map.of(), finisher(0x5555)),
+            console::write);
     assertEquals(StopReason.POWER_OFF, m.run(0).reason());
   }
 }

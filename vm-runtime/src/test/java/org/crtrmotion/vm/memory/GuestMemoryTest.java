@@ -44,10 +44,16 @@ class GuestMemoryTest {
   @Test
   void collectTellsTheTrackerToDropCachedWritePermissions() {
     int[] cleared = {0};
-    ram.setWriteTracker(new GuestMemory.WriteTracker() {
-      @Override public void codePageWritten(int pageIndex) {}
-      @Override public void dirtyBitsCleared() { cleared[0]++; }
-    });
+    ram.setWriteTracker(
+        new GuestMemory.WriteTracker() {
+          @Override
+          public void codePageWritten(int pageIndex) {}
+
+          @Override
+          public void dirtyBitsCleared() {
+            cleared[0]++;
+          }
+        });
     ram.collectDirty();
     assertEquals(1, cleared[0]);
   }
@@ -55,10 +61,16 @@ class GuestMemoryTest {
   @Test
   void writingACodePageReportsItOnceAndClearsTheCodeMark() {
     int[] reported = {-1};
-    ram.setWriteTracker(new GuestMemory.WriteTracker() {
-      @Override public void codePageWritten(int pageIndex) { reported[0] = pageIndex; }
-      @Override public void dirtyBitsCleared() {}
-    });
+    ram.setWriteTracker(
+        new GuestMemory.WriteTracker() {
+          @Override
+          public void codePageWritten(int pageIndex) {
+            reported[0] = pageIndex;
+          }
+
+          @Override
+          public void dirtyBitsCleared() {}
+        });
     ram.markCode(9);
     ram.writeLong(BASE + 9 * 4096 + 8, 42);
     assertEquals(9, reported[0]);
