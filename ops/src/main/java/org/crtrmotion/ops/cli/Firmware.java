@@ -28,7 +28,7 @@ final class Firmware {
         image(firmware, MachineConfig.RAM_BASE), image(kernel, BootPlan.KERNEL_LOAD_ADDRESS));
   }
 
-  private static Path defaultFirmware() throws NoSuchFileException {
+  static Path defaultFirmware() throws NoSuchFileException {
     for (Path p : DEFAULT_LOCATIONS) {
       if (Files.isReadable(p)) {
         return p;
