@@ -11,6 +11,9 @@
 # Images live; CRTR_JOBS (default 2) is make's -j.
 set -euo pipefail
 
+# Parsed whole before it runs, so editing this file during a build cannot derail the build.
+{
+
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 self="$here/$(basename "${BASH_SOURCE[0]}")"
 cache=${CRTR_CACHE:-${HOME:?set HOME or CRTR_CACHE}/.cache/crtr-motion}/linux
@@ -135,6 +138,7 @@ touch -d @0 "$build/crtr-init"
 cat >"$build/crtr-initramfs.list" <<EOF
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
+nod /dev/mem 0600 0 0 c 1 1
 dir /proc 0755 0 0
 file /init $build/crtr-init 0755 0 0
 EOF
@@ -170,3 +174,5 @@ cp "$build/crtr-init" "$out/init"
 mv "$out/Image.tmp" "$image"
 say "built in $(( $(date +%s) - start )) s: $(stat -c %s "$image") bytes (key $key)"
 echo "$image"
+exit 0
+}
