@@ -89,6 +89,23 @@ class RunCommandTest {
   }
 
   @Test
+  void kernelBootsBehindDebiansOpenSbiToACleanPowerOff() {
+    String image = System.getenv("CRTR_LINUX_IMAGE");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        image != null && Files.isRegularFile(Path.of(image))
+            && Files.isRegularFile(Firmware.DEFAULT_LOCATIONS.get(0)),
+        "needs CRTR_LINUX_IMAGE and Debian's opensbi (.ci/run provides both)");
+    assertEquals(0, crtr("run", "--kernel", image, "--append", "console=ttyS0 quiet crtr.workload=none"));
+    assertTrue(stderr().contains("guest powered off with exit code 0"), stderr());
+  }
+
+  @Test
+  void imageAndKernelTogetherAreRefused() {
+    assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--kernel", "Image"));
+    assertTrue(stderr().contains("either IMAGE"), stderr());
+  }
+
+  @Test
   void memorySizesTakeQemuStyleSuffixes() {
     SizeConverter c = new SizeConverter();
     assertEquals(256L << 20, c.convert("256M"));
