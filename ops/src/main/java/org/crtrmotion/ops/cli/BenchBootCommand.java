@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code crtr bench boot}: the Linux guest booted behind OpenSBI on crtr (the first boot in this
- * JVM, then a warm one) and on QEMU, each timed from start to the first line {@code /init}
- * prints, with the instruction count crtr retired by then.
+ * JVM, then a warm one) and on QEMU, each timed from start to the first line {@code /init} prints,
+ * with the instruction count crtr retired by then.
  */
 @Command(
     name = "boot",
@@ -36,16 +36,28 @@ final class BenchBootCommand implements Callable<Integer> {
 
   private static final long HANG_GUARD_SECONDS = 300;
 
-  @Option(names = "--kernel", paramLabel = "FILE", description = "the Linux Image (default: native/linux/build-kernel.sh's)")
+  @Option(
+      names = "--kernel",
+      paramLabel = "FILE",
+      description = "the Linux Image (default: native/linux/build-kernel.sh's)")
   Path kernel;
 
-  @Option(names = "--bios", paramLabel = "FILE", description = "firmware for both machines (default: Debian's OpenSBI)")
+  @Option(
+      names = "--bios",
+      paramLabel = "FILE",
+      description = "firmware for both machines (default: Debian's OpenSBI)")
   Path bios;
 
-  @Option(names = "--qemu", paramLabel = "PATH", description = "QEMU binary (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--qemu",
+      paramLabel = "PATH",
+      description = "QEMU binary (default: ${DEFAULT-VALUE})")
   String qemu = "qemu-system-riscv64";
 
-  @Option(names = "--append", paramLabel = "ARGS", description = "kernel command line (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--append",
+      paramLabel = "ARGS",
+      description = "kernel command line (default: ${DEFAULT-VALUE})")
   String append = "console=ttyS0 crtr.workload=idle crtr.ticks=1";
 
   private record Boot(double secondsToInit, long instructionsToInit, double secondsTotal) {}
@@ -64,20 +76,35 @@ final class BenchBootCommand implements Callable<Integer> {
     try {
       reference = bootQemu(image, firmware);
     } catch (IOException e) {
-      System.err.println("crtr bench boot: cannot run " + qemu + " (" + e.getMessage()
-          + "); install Debian's qemu-system-misc to compare with QEMU");
+      System.err.println(
+          "crtr bench boot: cannot run "
+              + qemu
+              + " ("
+              + e.getMessage()
+              + "); install Debian's qemu-system-misc to compare with QEMU");
       return 0;
     }
     print("qemu-system-riscv64 (TCG), from process start", reference);
-    System.out.printf(Locale.ROOT, "time-to-/init ratio crtr/qemu: first boot %.2f, warm %.2f%n",
-        cold.secondsToInit / reference.secondsToInit, warm.secondsToInit / reference.secondsToInit);
+    System.out.printf(
+        Locale.ROOT,
+        "time-to-/init ratio crtr/qemu: first boot %.2f, warm %.2f%n",
+        cold.secondsToInit / reference.secondsToInit,
+        warm.secondsToInit / reference.secondsToInit);
     return 0;
   }
 
   private static void print(String what, Boot b) {
-    String count = b.instructionsToInit < 0 ? "" : String.format(Locale.ROOT, "%,d instructions, ", b.instructionsToInit);
-    System.out.printf(Locale.ROOT, "%-48s to /init %7.3f s (%s%.3f s to power-off)%n",
-        what, b.secondsToInit, count, b.secondsTotal);
+    String count =
+        b.instructionsToInit < 0
+            ? ""
+            : String.format(Locale.ROOT, "%,d instructions, ", b.instructionsToInit);
+    System.out.printf(
+        Locale.ROOT,
+        "%-48s to /init %7.3f s (%s%.3f s to power-off)%n",
+        what,
+        b.secondsToInit,
+        count,
+        b.secondsTotal);
   }
 
   private Boot bootCrtr(BootPlan plan) throws Exception {
@@ -85,29 +112,50 @@ final class BenchBootCommand implements Callable<Integer> {
     Machine[] machine = new Machine[1];
     long[] atInit = {-1, -1};
     long start = System.nanoTime();
-    machine[0] = Machine.boot(MachineConfig.defaults().withBootargs(append), plan, b -> {
-      if (watch.feed(b)) {
-        atInit[0] = System.nanoTime() - start;
-        atInit[1] = machine[0].instructionsRetired();
-      }
-    });
+    machine[0] =
+        Machine.boot(
+            MachineConfig.defaults().withBootargs(append),
+            plan,
+            b -> {
+              if (watch.feed(b)) {
+                atInit[0] = System.nanoTime() - start;
+                atInit[1] = machine[0].instructionsRetired();
+              }
+            });
     RunResult r = machine[0].run(0);
     double total = (System.nanoTime() - start) / 1e9;
     if (r.reason() != StopReason.POWER_OFF || r.exitCode() != 0 || !watch.found()) {
-      throw new IOException("the guest did not reach /init and power off cleanly on crtr: "
-          + r.detail() + "\n" + tail(watch.seen()));
+      throw new IOException(
+          "the guest did not reach /init and power off cleanly on crtr: "
+              + r.detail()
+              + "\n"
+              + tail(watch.seen()));
     }
     return new Boot(atInit[0] / 1e9, atInit[1], total);
   }
 
   private Boot bootQemu(Path image, Path firmware) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(qemu, "-M", "virt", "-m", "128M", "-nographic",
-        "-bios", firmware.toString(), "-kernel", image.toString(), "-append", append));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                qemu,
+                "-M",
+                "virt",
+                "-m",
+                "128M",
+                "-nographic",
+                "-bios",
+                firmware.toString(),
+                "-kernel",
+                image.toString(),
+                "-append",
+                append));
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(cmd)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     MarkerWatch watch = new MarkerWatch(INIT_MARKER);
     long atInit = -1;
     try (InputStream out = p.getInputStream()) {
@@ -123,8 +171,11 @@ final class BenchBootCommand implements Callable<Integer> {
     }
     double total = (System.nanoTime() - start) / 1e9;
     if (p.exitValue() != 0 || atInit < 0) {
-      throw new IOException("the guest did not reach /init and power off cleanly on QEMU (exit code "
-          + p.exitValue() + ")\n" + tail(watch.seen()));
+      throw new IOException(
+          "the guest did not reach /init and power off cleanly on QEMU (exit code "
+              + p.exitValue()
+              + ")\n"
+              + tail(watch.seen()));
     }
     return new Boot(atInit / 1e9, -1, total);
   }

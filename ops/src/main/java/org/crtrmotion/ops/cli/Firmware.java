@@ -23,9 +23,16 @@ final class Firmware {
   private Firmware() {}
 
   static BootPlan plan(Path kernel, Path bios) throws IOException, ImageFormatException {
+    return plan(kernel, bios, null);
+  }
+
+  static BootPlan plan(Path kernel, Path bios, Path initrd)
+      throws IOException, ImageFormatException {
     Path firmware = bios != null ? bios : defaultFirmware();
     return new BootPlan.Firmware(
-        image(firmware, MachineConfig.RAM_BASE), image(kernel, BootPlan.KERNEL_LOAD_ADDRESS));
+        image(firmware, MachineConfig.RAM_BASE),
+        image(kernel, BootPlan.KERNEL_LOAD_ADDRESS),
+        initrd == null ? null : Files.readAllBytes(initrd));
   }
 
   static Path defaultFirmware() throws NoSuchFileException {

@@ -59,6 +59,13 @@ final class RunCommand implements Callable<Integer> {
   java.nio.file.Path bios;
 
   @Option(
+      names = "--initrd",
+      paramLabel = "FILE",
+      description =
+          "an initial RAM disk for --kernel, announced in the device tree as QEMU's -initrd")
+  java.nio.file.Path initrd;
+
+  @Option(
       names = "--memory",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
@@ -107,8 +114,8 @@ final class RunCommand implements Callable<Integer> {
           "crtr run: give either IMAGE (bare metal) or --kernel FILE (behind OpenSBI)");
       return EXIT_BAD_INPUT;
     }
-    if (bios != null && kernel == null) {
-      System.err.println("crtr run: --bios needs --kernel");
+    if ((bios != null || initrd != null) && kernel == null) {
+      System.err.println("crtr run: --bios and --initrd need --kernel");
       return EXIT_BAD_INPUT;
     }
     MachineConfig config;
@@ -121,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
               .withBootargs(append);
       plan =
           kernel != null
-              ? Firmware.plan(kernel, bios)
+              ? Firmware.plan(kernel, bios, initrd)
               : new BootPlan.BareMetal(GuestImageSource.load(image));
     } catch (Exception e) {
       System.err.println("crtr run: " + message(e));

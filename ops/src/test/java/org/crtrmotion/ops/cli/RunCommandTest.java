@@ -92,10 +92,12 @@ class RunCommandTest {
   void kernelBootsBehindDebiansOpenSbiToACleanPowerOff() {
     String image = System.getenv("CRTR_LINUX_IMAGE");
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        image != null && Files.isRegularFile(Path.of(image))
+        image != null
+            && Files.isRegularFile(Path.of(image))
             && Files.isRegularFile(Firmware.DEFAULT_LOCATIONS.get(0)),
         "needs CRTR_LINUX_IMAGE and Debian's opensbi (.ci/run provides both)");
-    assertEquals(0, crtr("run", "--kernel", image, "--append", "console=ttyS0 quiet crtr.workload=none"));
+    assertEquals(
+        0, crtr("run", "--kernel", image, "--append", "console=ttyS0 quiet crtr.workload=none"));
     assertTrue(stderr().contains("guest powered off with exit code 0"), stderr());
   }
 

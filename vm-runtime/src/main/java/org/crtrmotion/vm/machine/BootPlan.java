@@ -39,11 +39,22 @@ public sealed interface BootPlan permits BootPlan.BareMetal, BootPlan.Firmware {
     }
   }
 
+  /** The initial RAM disk's bytes, placed and announced in the device tree by the machine. */
+  default byte[] initrd() {
+    return null;
+  }
+
   /**
    * Firmware (OpenSBI's fw_dynamic) at the start of RAM and a kernel it starts in S-mode, as QEMU
-   * does with {@code -bios FILE -kernel Image}.
+   * does with {@code -bios FILE -kernel Image [-initrd FILE]}.
+   *
+   * @param initrd an initial RAM disk, or null
    */
-  record Firmware(BootImage firmware, BootImage kernel) implements BootPlan {
+  record Firmware(BootImage firmware, BootImage kernel, byte[] initrd) implements BootPlan {
+    public Firmware(BootImage firmware, BootImage kernel) {
+      this(firmware, kernel, null);
+    }
+
     @Override
     public List<BootImage> images() {
       return List.of(firmware, kernel);

@@ -58,14 +58,30 @@ public final class Machine {
             console,
             new Power());
     GuestMemory ram = board.ram;
+    byte[] initrd = plan.initrd();
+    long initrdStart = initrd == null ? 0 : initrdAddress(plan.nextStage(), ram.size());
+    long initrdEnd = initrd == null ? 0 : initrdStart + initrd.length;
+    if (initrd != null && !ram.contains(initrdEnd - 1)) {
+      throw new BootException(
+          String.format(
+              "the initrd (%d bytes at 0x%x) does not fit in RAM: give the machine more memory",
+              initrd.length, initrdStart));
+    }
     byte[] fdt =
         VirtDeviceTree.build(
-            new VirtDeviceTree.Spec(ram.base(), ram.size(), config.bootargs(), 0, 0));
+            new VirtDeviceTree.Spec(
+                ram.base(), ram.size(), config.bootargs(), initrdStart, initrdEnd));
     fdtAddress = VirtDeviceTree.fdtAddress(ram.base(), ram.size(), fdt.length);
     for (BootImage image : plan.images()) {
       for (BootImage.Segment s : image.segments()) {
         load(s, fdtAddress, fdt.length);
       }
+    }
+    if (initrd != null) {
+      load(
+          new BootImage.Segment(initrdStart, initrdStart, initrd, initrd.length, false),
+          fdtAddress,
+          fdt.length);
     }
     ram.write(fdtAddress, fdt, 0, fdt.length);
     board.bus.map(BootRom.BASE, new BootRom(plan.startAddress(), fdtAddress, plan.nextStage()));
@@ -77,6 +93,14 @@ public final class Machine {
     hart.setX(11, fdtAddress);
     hart.setX(12, BootRom.FW_DYNAMIC_INFO);
     hart.setPc(plan.startAddress());
+  }
+
+  /**
+   * Where QEMU 7.2 puts an initrd: far enough past the kernel that the kernel's own unpacking will
+   * not clobber it, half of RAM but at most 128 MiB.
+   */
+  static long initrdAddress(long kernelAddress, long ramBytes) {
+    return kernelAddress + Math.min(ramBytes / 2, 128L << 20);
   }
 
   private void load(BootImage.Segment s, long fdtAddress, int fdtSize) throws BootException {

@@ -198,6 +198,29 @@ class MachineTest {
   }
 
   @Test
+  void initrdLiesWhereQemuPutsItAndTheDeviceTreeSaysSo() throws Exception {
+    byte[] initrd = "an initial ram disk".getBytes(StandardCharsets.ISO_8859_1);
+    var firmware = org.crtrmotion.vm.loader.RawImage.of(new byte[] {0x6f, 0, 0, 0}, BASE); // j .
+    var kernel =
+        org.crtrmotion.vm.loader.RawImage.of(
+            new byte[] {0x6f, 0, 0, 0}, BootPlan.KERNEL_LOAD_ADDRESS);
+    Machine m =
+        Machine.boot(
+            MachineConfig.defaults().withRamBytes(64L << 20),
+            new BootPlan.Firmware(firmware, kernel, initrd),
+            console::write);
+    long at = BootPlan.KERNEL_LOAD_ADDRESS + (32L << 20); // half of 64 MiB
+    byte[] inRam = new byte[initrd.length];
+    m.board().ram.read(at, inRam, 0, inRam.length);
+    assertEquals(
+        new String(initrd, StandardCharsets.ISO_8859_1),
+        new String(inRam, StandardCharsets.ISO_8859_1));
+    byte[] fdt = new byte[4096];
+    m.board().ram.read(m.fdtAddress(), fdt, 0, fdt.length);
+    assertTrue(new String(fdt, StandardCharsets.ISO_8859_1).contains("linux,initrd-start"));
+  }
+
+  @Test
   void hostTimeModeRunsToo() throws Exception {
     Machine m =
         Machine.boot(
