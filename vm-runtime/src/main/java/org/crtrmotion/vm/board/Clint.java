@@ -4,10 +4,12 @@ import org.crtrmotion.vm.bus.MmioDevice;
 import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.cpu.InterruptLines;
 import org.crtrmotion.vm.cpu.Timer;
+import org.crtrmotion.vm.state.Digestible;
+import org.crtrmotion.vm.state.StateHasher;
 import org.crtrmotion.vm.time.GuestClock;
 
 /** The core-local interruptor of one hart: msip, mtimecmp and mtime (SiFive CLINT layout). */
-public final class Clint implements MmioDevice, Timer {
+public final class Clint implements MmioDevice, Timer, Digestible {
   public static final long BASE = 0x0200_0000L;
   static final int MSIP = 0x0;
   static final int MTIMECMP = 0x4000;
@@ -98,5 +100,11 @@ public final class Clint implements MmioDevice, Timer {
       return Long.MAX_VALUE;
     }
     return clock.instructionsUntil(mtimecmp);
+  }
+
+  /** msip and mtimecmp; mtime belongs to the clock, which the inputs drive. */
+  @Override
+  public void digestInto(StateHasher h) {
+    h.section("clint").putBoolean(msip).putLong(mtimecmp);
   }
 }

@@ -3,13 +3,15 @@ package org.crtrmotion.vm.board;
 import org.crtrmotion.vm.bus.MmioDevice;
 import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.cpu.InterruptLines;
+import org.crtrmotion.vm.state.Digestible;
+import org.crtrmotion.vm.state.StateHasher;
 
 /**
  * The platform-level interrupt controller with QEMU virt's layout: sources 1..95, two contexts for
  * the single hart (0 = M-mode, 1 = S-mode). Sources are level-triggered; a claimed source is not
  * pending again until it is completed.
  */
-public final class Plic implements MmioDevice {
+public final class Plic implements MmioDevice, Digestible {
   public static final long BASE = 0x0c00_0000L;
 
   /** Sources 1..96 (the device tree's riscv,ndev is 96, as QEMU writes it); 0 does not exist. */
@@ -161,5 +163,14 @@ public final class Plic implements MmioDevice {
   private void update() {
     hart.setLine(Causes.IRQ_M_EXT, best(0) != 0);
     hart.setLine(Causes.IRQ_S_EXT, best(1) != 0);
+  }
+
+  @Override
+  public void digestInto(StateHasher h) {
+    h.section("plic").putInts(priority).putBooleans(level).putBooleans(claimed);
+    for (int[] contextEnables : enable) {
+      h.putInts(contextEnables);
+    }
+    h.putInts(threshold);
   }
 }

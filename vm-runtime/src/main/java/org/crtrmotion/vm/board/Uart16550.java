@@ -2,12 +2,14 @@ package org.crtrmotion.vm.board;
 
 import java.util.ArrayDeque;
 import org.crtrmotion.vm.bus.MmioDevice;
+import org.crtrmotion.vm.state.Digestible;
+import org.crtrmotion.vm.state.StateHasher;
 
 /**
  * An NS16550A UART as QEMU's virt board has it. Transmission completes at once (in guest time), so
  * the transmitter is always empty; received bytes wait in a FIFO. Interrupts go to the PLIC.
  */
-public final class Uart16550 implements MmioDevice {
+public final class Uart16550 implements MmioDevice, Digestible {
   public static final long BASE = 0x1000_0000L;
   public static final int IRQ = 10;
 
@@ -173,5 +175,15 @@ public final class Uart16550 implements MmioDevice {
     boolean rxIrq = (ier & IER_RDI) != 0 && !rx.isEmpty();
     boolean txIrq = (ier & IER_THRI) != 0 && thrInterruptPending;
     plic.setLevel(IRQ, rxIrq || txIrq);
+  }
+
+  @Override
+  public void digestInto(StateHasher h) {
+    h.section("uart").putInt(rx.size());
+    for (int b : rx) {
+      h.putInt(b);
+    }
+    h.putInt(ier).putInt(lcr).putInt(mcr).putInt(scr).putInt(fcr).putInt(dll).putInt(dlm);
+    h.putBoolean(thrInterruptPending);
   }
 }

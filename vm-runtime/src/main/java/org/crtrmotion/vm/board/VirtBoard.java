@@ -5,6 +5,8 @@ import org.crtrmotion.vm.cpu.Hart;
 import org.crtrmotion.vm.cpu.Interpreter;
 import org.crtrmotion.vm.cpu.Mmu;
 import org.crtrmotion.vm.memory.GuestMemory;
+import org.crtrmotion.vm.state.StateDigest;
+import org.crtrmotion.vm.state.StateHasher;
 import org.crtrmotion.vm.time.GuestClock;
 import org.crtrmotion.vm.time.HostClock;
 import org.crtrmotion.vm.time.TimeMode;
@@ -49,5 +51,19 @@ public final class VirtBoard {
     }
     mmu = new Mmu(hart, ram, bus);
     interpreter = new Interpreter(hart, mmu, clint);
+  }
+
+  /**
+   * The digest of all architectural state: the hart, the devices and every non-zero page. Call it
+   * on a paused machine (between runs).
+   */
+  public StateDigest digest() {
+    StateHasher h = new StateHasher();
+    hart.digestInto(h);
+    clint.digestInto(h);
+    plic.digestInto(h);
+    uart.digestInto(h);
+    ram.digestInto(h);
+    return h.digest();
   }
 }

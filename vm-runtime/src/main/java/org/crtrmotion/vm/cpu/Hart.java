@@ -2,12 +2,15 @@ package org.crtrmotion.vm.cpu;
 
 import static org.crtrmotion.vm.cpu.Causes.*;
 
+import org.crtrmotion.vm.state.Digestible;
+import org.crtrmotion.vm.state.StateHasher;
+
 /**
  * The architectural state of one RV64GC hart and the trap, interrupt and privilege-change rules
  * that act on it. The interpreter ({@link Interpreter}) executes instructions against it; CSR
  * accesses go through {@link CsrFile}.
  */
-public final class Hart implements InterruptLines {
+public final class Hart implements InterruptLines, Digestible {
   public static final int PRIV_U = 0;
   public static final int PRIV_S = 1;
   public static final int PRIV_M = 3;
@@ -307,5 +310,21 @@ public final class Hart implements InterruptLines {
     reservation = -1;
     privilegeChanged();
     requestCheck();
+  }
+
+  /** Registers, pc, the instruction count, privilege, every CSR's state and the reservation. */
+  @Override
+  public void digestInto(StateHasher h) {
+    h.section("hart");
+    for (int i = 0; i < 32; i++) {
+      h.putLong(x[i]);
+    }
+    h.putLongs(f).putLong(pc).putLong(instret).putInt(priv);
+    h.putLong(mstatus).putInt(fflags).putInt(frm);
+    h.putLong(mtvec).putLong(stvec).putLong(mepc).putLong(sepc);
+    h.putLong(mcause).putLong(scause).putLong(mtval).putLong(stval);
+    h.putLong(mscratch).putLong(sscratch).putLong(medeleg).putLong(mideleg);
+    h.putLong(mie).putLong(mipSoftware).putLong(mipLines);
+    h.putInt(mcounteren).putInt(scounteren).putLong(satp).putLong(reservation);
   }
 }

@@ -1,6 +1,8 @@
 package org.crtrmotion.vm.memory;
 
 import java.util.Arrays;
+import org.crtrmotion.vm.state.Digestible;
+import org.crtrmotion.vm.state.StateHasher;
 
 /**
  * Guest RAM as 4 KiB pages allocated on first touch, with a dirty bitmap for pre-copy and a code
@@ -10,7 +12,7 @@ import java.util.Arrays;
  * only for dirty pages without code, and {@link #collectDirty()} tells it (through the {@link
  * WriteTracker}) to drop them.
  */
-public final class GuestMemory {
+public final class GuestMemory implements Digestible {
   public static final int PAGE_SHIFT = 12;
   public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
   public static final long PAGE_MASK = PAGE_SIZE - 1;
@@ -22,6 +24,7 @@ public final class GuestMemory {
   private final long[] code; // one bit per page holding decoded instructions
   private final long[] watched; // one bit per page whose CPU stores are reported (HTIF tohost)
   private WriteTracker tracker = WriteTracker.NONE;
+  private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
 
   /** Told when cached write permissions and decoded code must be dropped. */
   public interface WriteTracker {
@@ -227,6 +230,21 @@ public final class GuestMemory {
           String.format(
               "range 0x%x..0x%x is outside RAM 0x%x..0x%x",
               physicalAddress, physicalAddress + length, base, base + size));
+    }
+  }
+
+  /**
+   * Every non-zero page with its index: a page that was touched but holds only zeros hashes like
+   * one never touched, since the guest cannot tell them apart.
+   */
+  @Override
+  public void digestInto(StateHasher h) {
+    h.section("ram").putLong(base).putLong(size);
+    for (int i = 0; i < pages.length; i++) {
+      byte[] p = pages[i];
+      if (p != null && Arrays.mismatch(p, ZERO_PAGE) >= 0) {
+        h.putInt(i).putBytes(p, 0, PAGE_SIZE);
+      }
     }
   }
 }
