@@ -19,6 +19,7 @@ public final class Clint implements MmioDevice, Timer, Digestible {
   private final InterruptLines hart;
   private boolean msip; // machine software interrupt pending
   private long mtimecmp = -1; // reset value: all ones, no deadline
+  private boolean mtip; // the timer line as last driven
 
   public Clint(GuestClock clock, InterruptLines hart) {
     this.clock = clock;
@@ -49,7 +50,7 @@ public final class Clint implements MmioDevice, Timer, Digestible {
       return slice(mtimecmp, offset - MTIMECMP, width);
     }
     if (offset >= MTIME && offset < MTIME + 8) {
-      return slice(clock.now(), offset - MTIME, width);
+      return slice(clock.read(), offset - MTIME, width);
     }
     return 0;
   }
@@ -61,10 +62,10 @@ public final class Clint implements MmioDevice, Timer, Digestible {
       hart.setLine(Causes.IRQ_M_SOFT, msip);
     } else if (offset >= MTIMECMP && offset < MTIMECMP + 8) {
       mtimecmp = merge(mtimecmp, offset - MTIMECMP, width, value);
-      sync();
+      drive(true);
     } else if (offset >= MTIME && offset < MTIME + 8) {
       clock.set(merge(clock.now(), offset - MTIME, width, value));
-      sync();
+      drive(true);
     }
   }
 
@@ -91,15 +92,17 @@ public final class Clint implements MmioDevice, Timer, Digestible {
 
   @Override
   public void sync() {
-    hart.setLine(Causes.IRQ_M_TIMER, Long.compareUnsigned(clock.now(), mtimecmp) >= 0);
+    drive(false);
+  }
+
+  private void drive(boolean duringInstruction) {
+    mtip = clock.reached(mtimecmp, duringInstruction);
+    hart.setLine(Causes.IRQ_M_TIMER, mtip);
   }
 
   @Override
   public long instructionsUntilChange() {
-    if (Long.compareUnsigned(clock.now(), mtimecmp) >= 0 || mtimecmp < 0) {
-      return Long.MAX_VALUE;
-    }
-    return clock.instructionsUntil(mtimecmp);
+    return clock.instructionsUntilTimerChange(mtimecmp, mtip);
   }
 
   /** msip and mtimecmp; mtime belongs to the clock, which the inputs drive. */

@@ -4,6 +4,7 @@ import org.crtrmotion.vm.bus.MmioBus;
 import org.crtrmotion.vm.cpu.Hart;
 import org.crtrmotion.vm.cpu.Interpreter;
 import org.crtrmotion.vm.cpu.Mmu;
+import org.crtrmotion.vm.input.TraceClock;
 import org.crtrmotion.vm.memory.GuestMemory;
 import org.crtrmotion.vm.state.StateDigest;
 import org.crtrmotion.vm.state.StateHasher;
@@ -17,7 +18,10 @@ public final class VirtBoard {
   public final GuestMemory ram;
   public final Hart hart = new Hart();
   public final MmioBus bus = new MmioBus();
-  public final GuestClock clock;
+
+  /** Guest time, through the boundary that records and replays it. */
+  public final TraceClock clock;
+
   public final Clint clint;
   public final Plic plic;
   public final Uart16550 uart;
@@ -33,10 +37,11 @@ public final class VirtBoard {
       Uart16550.Output console,
       PowerControl power) {
     ram = new GuestMemory(ramBase, ramBytes);
-    clock =
+    GuestClock source =
         timeMode == TimeMode.VIRTUAL
             ? new VirtualClock(hart::instret, instructionsPerTick)
             : new HostClock();
+    clock = new TraceClock(source, hart::instret, hart::traps);
     hart.csrs().setClock(clock);
     clint = new Clint(clock, hart);
     plic = new Plic(hart);

@@ -180,7 +180,7 @@ public final class CsrFile {
       case MINSTRET:
         return hart.instret;
       case TIME:
-        return clock.now();
+        return clock.read();
       case SSTATUS:
         return status() & SSTATUS_VISIBLE;
       case SIE:

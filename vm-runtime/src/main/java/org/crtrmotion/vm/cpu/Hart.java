@@ -78,6 +78,13 @@ public final class Hart implements InterruptLines, Digestible {
   long reservation = -1; // LR reservation address, -1 when none
 
   /**
+   * Traps taken since reset. A trap changes the pc without retiring an instruction, so an input
+   * delivered between instructions is placed by (instret, traps): the same instruction count before
+   * and after a page fault are two different moments.
+   */
+  long traps;
+
+  /**
    * Instruction count at which the interpreter must stop and look around (see {@link Interpreter}).
    */
   long nextCheck;
@@ -104,6 +111,7 @@ public final class Hart implements InterruptLines, Digestible {
     mcounteren = scounteren = 0;
     satp = 0;
     reservation = -1;
+    traps = 0;
     nextCheck = 0;
   }
 
@@ -142,6 +150,11 @@ public final class Hart implements InterruptLines, Digestible {
 
   public long instret() {
     return instret;
+  }
+
+  /** Traps taken since reset (see {@link #traps}). */
+  public long traps() {
+    return traps;
   }
 
   public int privilege() {
@@ -238,6 +251,7 @@ public final class Hart implements InterruptLines, Digestible {
   }
 
   private void enterTrap(long causeValue, int code, long tval, long epc, boolean interrupt) {
+    traps++;
     long deleg = interrupt ? mideleg : medeleg;
     reservation = -1;
     int from = priv;

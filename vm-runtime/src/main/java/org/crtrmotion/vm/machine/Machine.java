@@ -1,5 +1,7 @@
 package org.crtrmotion.vm.machine;
 
+import com.dynatrace.hash4j.hashing.HashStream64;
+import com.dynatrace.hash4j.hashing.Hashing;
 import java.util.OptionalLong;
 import org.crtrmotion.vm.board.BootRom;
 import org.crtrmotion.vm.board.Htif;
@@ -11,9 +13,12 @@ import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.cpu.CsrFile;
 import org.crtrmotion.vm.cpu.Hart;
 import org.crtrmotion.vm.cpu.Interpreter;
+import org.crtrmotion.vm.input.InputFeed;
+import org.crtrmotion.vm.input.InputObserver;
 import org.crtrmotion.vm.loader.BootImage;
 import org.crtrmotion.vm.loader.ElfImage;
 import org.crtrmotion.vm.memory.GuestMemory;
+import org.crtrmotion.vm.state.StateDigest;
 
 /**
  * A bootable virtual machine: the virt board with an image loaded and a device tree placed as QEMU
@@ -23,6 +28,7 @@ public final class Machine {
   private final MachineConfig config;
   private final BootPlan plan;
   private final Uart16550.Output console;
+  private final GuestOutput output = new GuestOutput();
   private VirtBoard board;
   private long fdtAddress;
   private long instructionsBeforeReset; // retired before the last guest-requested reset
@@ -55,7 +61,7 @@ public final class Machine {
             config.ramBytes(),
             config.timeMode(),
             config.instructionsPerTick(),
-            console,
+            output,
             new Power());
     GuestMemory ram = board.ram;
     byte[] initrd = plan.initrd();
@@ -138,7 +144,7 @@ public final class Machine {
               board.ram,
               tohost.getAsLong(),
               board.ram.contains(fromhost) ? fromhost : 0,
-              console,
+              output,
               new Power()));
     }
   }
@@ -232,6 +238,60 @@ public final class Machine {
     return true;
   }
 
+  /**
+   * Shows every non-deterministic input from now on to {@code recorder} (host-clock reads and
+   * timer-line changes; in virtual time there are none). Call it between runs.
+   */
+  public void record(InputObserver recorder) {
+    board.clock.record(recorder);
+  }
+
+  /**
+   * Takes the machine's inputs from {@code trace} from now on, with host sources detached and the
+   * guest's output suppressed (it still enters {@link #outputDigest()}); at the end of the trace
+   * the machine goes live when {@code goLiveAtEnd}. Call it between runs, on a machine in the state
+   * the trace starts from.
+   */
+  public void replay(InputFeed trace, boolean goLiveAtEnd) {
+    board.clock.replay(trace, goLiveAtEnd);
+    board.clock.onDivergence(
+        () -> finishWith(new RunResult(StopReason.DIVERGED, 0, 0, board.clock.divergence())));
+  }
+
+  /** The digest of the machine's architectural state; call it between runs. */
+  public StateDigest digest() {
+    return board.digest();
+  }
+
+  /** A running digest of every byte the guest sent to its console, suppressed or not. */
+  public long outputDigest() {
+    return output.digest();
+  }
+
+  private void finishWith(RunResult r) {
+    if (outcome == null) {
+      outcome = r;
+    }
+    board.interpreter.requestStop();
+  }
+
+  /** The guest's console output: counted into the output digest, passed on unless replaying. */
+  private final class GuestOutput implements Uart16550.Output {
+    private final HashStream64 hash = Hashing.xxh3_64().hashStream();
+
+    @Override
+    public void write(int b) {
+      hash.putByte((byte) b);
+      if (!board.clock.replaying()) {
+        console.write(b);
+      }
+    }
+
+    long digest() {
+      return hash.getAsLong();
+    }
+  }
+
   /** Asks a run in progress to stop soon; callable from any thread. */
   public void requestStop() {
     if (outcome == null) {
@@ -281,10 +341,7 @@ public final class Machine {
     }
 
     private void finish(RunResult r) {
-      if (outcome == null) {
-        outcome = r;
-      }
-      board.interpreter.requestStop();
+      finishWith(r);
     }
   }
 }

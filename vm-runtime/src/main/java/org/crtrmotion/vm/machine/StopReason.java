@@ -10,6 +10,8 @@ public enum StopReason {
   HALTED,
   /** The guest can make no progress at all (its trap handler cannot even be fetched). */
   STUCK,
+  /** A replay found the guest asking for an input the trace does not have there. */
+  DIVERGED,
   /** A defect in the machine itself ended the run (never the guest's doing). */
   INTERNAL_ERROR,
   /** Someone outside the guest asked the machine to stop. */

@@ -10,6 +10,28 @@ public interface GuestClock {
 
   long now();
 
+  /** A read by the guest (the time CSR, CLINT mtime): an input where time follows the host. */
+  default long read() {
+    return now();
+  }
+
+  /**
+   * How many instructions may retire before the timer line can change by itself, given the deadline
+   * and whether the line is up; {@code Long.MAX_VALUE} when it cannot.
+   */
+  default long instructionsUntilTimerChange(long mtimecmp, boolean raised) {
+    return raised || mtimecmp == -1 ? Long.MAX_VALUE : instructionsUntil(mtimecmp);
+  }
+
+  /**
+   * Whether mtime has reached {@code mtimecmp} (unsigned), which raises the timer interrupt; asked
+   * either between instructions (the interpreter looking around) or during one (a guest write to
+   * the timer), which a replay must tell apart at the same instruction count.
+   */
+  default boolean reached(long mtimecmp, boolean duringInstruction) {
+    return Long.compareUnsigned(now(), mtimecmp) >= 0;
+  }
+
   /** A guest write to {@code mtime}. */
   void set(long mtime);
 

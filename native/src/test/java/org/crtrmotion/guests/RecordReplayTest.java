@@ -1,0 +1,179 @@
+package org.crtrmotion.guests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.crtrmotion.vm.input.InputFeed;
+import org.crtrmotion.vm.input.InputObserver;
+import org.crtrmotion.vm.input.RecordedInput;
+import org.crtrmotion.vm.loader.ElfLoader;
+import org.crtrmotion.vm.machine.Machine;
+import org.crtrmotion.vm.machine.MachineConfig;
+import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.machine.StopReason;
+import org.crtrmotion.vm.time.TimeMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A guest run in host time, with every clock input recorded, replays on a fresh machine to the same
+ * instruction count, state digest and output digest, without looking at the host clock; a replay
+ * cut short goes live and finishes the run.
+ */
+class RecordReplayTest {
+  private static final class Recording implements InputObserver {
+    final List<RecordedInput> inputs = new ArrayList<>();
+
+    @Override
+    public void timeRead(long at, long mtime) {
+      inputs.add(new RecordedInput(at, 0, RecordedInput.Kind.TIME_READ, mtime));
+    }
+
+    @Override
+    public void timerLine(long at, long traps, boolean raised, boolean during, long mtime) {
+      inputs.add(
+          new RecordedInput(
+              at,
+              traps,
+              RecordedInput.Kind.TIMER_LINE,
+              RecordedInput.Kind.timerLine(raised, during, mtime)));
+    }
+  }
+
+  private static InputFeed feed(List<RecordedInput> inputs) {
+    return new InputFeed() {
+      int next;
+
+      @Override
+      public RecordedInput peek() {
+        return next < inputs.size() ? inputs.get(next) : null;
+      }
+
+      @Override
+      public RecordedInput next() {
+        return inputs.get(next++);
+      }
+    };
+  }
+
+  private static Machine boot(String image, String bootargs, ByteArrayOutputStream console)
+      throws Exception {
+    return Machine.boot(
+        MachineConfig.defaults().withTimeMode(TimeMode.HOST).withBootargs(bootargs),
+        ElfLoader.parse(BundledGuests.read(image).orElseThrow()),
+        console::write);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "idle.elf, 'period_us=3000 ticks=8'",
+    "memory.elf, 'wss=1M rate=64 period_us=2000 ticks=20 report=5'",
+    "hello.elf, ''"
+  })
+  void replayReachesTheRecordedDigestsAtTheRecordedCount(String image, String bootargs)
+      throws Exception {
+    Recording recording = new Recording();
+    ByteArrayOutputStream liveConsole = new ByteArrayOutputStream();
+    Machine live = boot(image, bootargs, liveConsole);
+    live.record(recording);
+    long liveStart = System.nanoTime();
+    RunResult recorded = live.run(2_000_000_000L);
+    double liveSeconds = (System.nanoTime() - liveStart) / 1e9;
+    assertEquals(StopReason.POWER_OFF, recorded.reason(), recorded.detail());
+
+    ByteArrayOutputStream replayConsole = new ByteArrayOutputStream();
+    Machine replay = boot(image, bootargs, replayConsole);
+    replay.replay(feed(recording.inputs), false);
+    long replayStart = System.nanoTime();
+    RunResult replayed = replay.run(2_000_000_000L);
+    double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
+
+    assertEquals(StopReason.POWER_OFF, replayed.reason(), replayed.detail());
+    assertEquals(recorded.instructions(), replayed.instructions());
+    assertEquals(live.digest(), replay.digest());
+    assertEquals(live.outputDigest(), replay.outputDigest());
+    assertEquals(
+        "", replayConsole.toString(StandardCharsets.ISO_8859_1), "replay suppresses output");
+    System.out.printf(
+        "%s %s: %d inputs, live %.3f s, replay %.3f s%n",
+        image, bootargs, recording.inputs.size(), liveSeconds, replaySeconds);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"idle.elf, 'period_us=3000 ticks=8'"})
+  void replayCutShortGoesLiveAndTheGuestCarriesOn(String image, String bootargs) throws Exception {
+    Recording recording = new Recording();
+    ByteArrayOutputStream liveConsole = new ByteArrayOutputStream();
+    Machine live = boot(image, bootargs, liveConsole);
+    live.record(recording);
+    live.run(2_000_000_000L);
+    assertTrue(recording.inputs.size() > 4, "the guest read the clock");
+
+    ByteArrayOutputStream afterLive = new ByteArrayOutputStream();
+    Machine replay = boot(image, bootargs, afterLive);
+    replay.replay(feed(recording.inputs.subList(0, recording.inputs.size() / 2)), true);
+    RunResult r = replay.run(2_000_000_000L);
+
+    assertEquals(StopReason.POWER_OFF, r.reason(), r.detail());
+    // idle.elf prints the same lines whatever the timing: the suppressed replayed part and the
+    // printed live part together are the recorded output.
+    assertEquals(live.outputDigest(), replay.outputDigest());
+    String printed = afterLive.toString(StandardCharsets.ISO_8859_1);
+    assertTrue(
+        liveConsole.toString(StandardCharsets.ISO_8859_1).endsWith(printed) && !printed.isEmpty(),
+        printed);
+  }
+
+  @org.junit.jupiter.api.Test
+  void linuxBootingInHostTimeReplaysToTheSameDigests() throws Exception {
+    String image = System.getenv("CRTR_LINUX_IMAGE");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        image != null
+            && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(image))
+            && java.nio.file.Files.isRegularFile(LinuxBootTest.DEBIAN_OPENSBI),
+        "needs CRTR_LINUX_IMAGE and Debian's opensbi (.ci/run provides both)");
+    var plan =
+        new org.crtrmotion.vm.machine.BootPlan.Firmware(
+            org.crtrmotion.vm.loader.RawImage.read(
+                LinuxBootTest.DEBIAN_OPENSBI, MachineConfig.RAM_BASE),
+            org.crtrmotion.vm.loader.RawImage.read(
+                java.nio.file.Path.of(image),
+                org.crtrmotion.vm.machine.BootPlan.KERNEL_LOAD_ADDRESS));
+    MachineConfig config =
+        MachineConfig.defaults()
+            .withTimeMode(TimeMode.HOST)
+            .withBootargs("console=ttyS0 quiet crtr.workload=idle crtr.ticks=3 crtr.period_ms=5");
+    Recording recording = new Recording();
+    Machine live = Machine.boot(config, plan, b -> {});
+    live.record(recording);
+    RunResult recorded = live.run(3_000_000_000L);
+    assertEquals(StopReason.POWER_OFF, recorded.reason(), recorded.detail());
+
+    Machine replay = Machine.boot(config, plan, b -> {});
+    replay.replay(feed(recording.inputs), false);
+    RunResult replayed = replay.run(3_000_000_000L);
+    assertEquals(StopReason.POWER_OFF, replayed.reason(), replayed.detail());
+    assertEquals(recorded.instructions(), replayed.instructions());
+    assertEquals(live.digest(), replay.digest());
+    assertEquals(live.outputDigest(), replay.outputDigest());
+    System.out.printf(
+        "linux idle: %d inputs over %,d instructions%n",
+        recording.inputs.size(), recorded.instructions());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"idle.elf, 'period_us=3000 ticks=8'"})
+  void aTraceThatDoesNotFitTheGuestIsReportedAsDivergence(String image, String bootargs)
+      throws Exception {
+    List<RecordedInput> wrong = List.of(new RecordedInput(5, 0, RecordedInput.Kind.TIME_READ, 42));
+    Machine replay = boot(image, bootargs, new ByteArrayOutputStream());
+    replay.replay(feed(wrong), false);
+    RunResult r = replay.run(2_000_000_000L);
+    assertEquals(StopReason.DIVERGED, r.reason(), r.detail());
+    assertTrue(r.detail().contains("diverged"), r.detail());
+  }
+}

@@ -1,0 +1,206 @@
+package org.crtrmotion.vm.input;
+
+import java.util.function.LongSupplier;
+import org.crtrmotion.vm.time.GuestClock;
+import org.crtrmotion.vm.time.TimeMode;
+
+/**
+ * The time boundary of the machine. Live, it passes the real clock through and shows every
+ * non-deterministic observation of it to a recorder: each time value the guest reads, and each
+ * instant the timer line changed because host time passed mtimecmp. Replaying, it takes both from
+ * the trace at their exact instruction counts instead, never looking at the host, so the guest
+ * takes the same path; an idle hart jumps straight to its recorded wake-up. At the end of the trace
+ * it can go live, with guest time continuing from the last value the guest saw.
+ *
+ * <p>In virtual time nothing here is an input (time is a function of the instruction count), so
+ * nothing is recorded.
+ */
+public final class TraceClock implements GuestClock {
+  private GuestClock live; // the real clock, or what replay switches to when it goes live
+  private final LongSupplier instret;
+  private final LongSupplier traps;
+  private InputObserver observer; // the recorder, or null
+  private InputFeed feed; // replay's inputs, or null when live
+  private boolean goLiveAtEnd;
+  private boolean level; // the timer line as last reported
+  private long lastRead; // the last time the guest saw, to keep it monotonic across going live
+  private String divergence; // why replay could not follow the trace, or null
+  private Runnable onDivergence = () -> {};
+
+  public TraceClock(GuestClock live, LongSupplier instret, LongSupplier traps) {
+    this.live = live;
+    this.instret = instret;
+    this.traps = traps;
+  }
+
+  /** From now on, every input is also shown to {@code observer} (null stops recording). */
+  public void record(InputObserver observer) {
+    this.observer = observer;
+  }
+
+  /** Takes time from {@code feed} from now on; at its end, goes live or stays replaying. */
+  public void replay(InputFeed feed, boolean goLiveAtEnd) {
+    this.feed = feed;
+    this.goLiveAtEnd = goLiveAtEnd;
+  }
+
+  public boolean replaying() {
+    return feed != null;
+  }
+
+  /** Called when replay finds the guest asking for an input the trace does not have there. */
+  public void onDivergence(Runnable action) {
+    this.onDivergence = action;
+  }
+
+  /** Why the replay diverged, or null. */
+  public String divergence() {
+    return divergence;
+  }
+
+  private boolean recordingHostTime() {
+    return observer != null && live.mode() == TimeMode.HOST;
+  }
+
+  @Override
+  public long read() {
+    if (feed == null) {
+      long t = live.now();
+      if (recordingHostTime()) {
+        observer.timeRead(instret.getAsLong(), t);
+      }
+      lastRead = t;
+      return t;
+    }
+    RecordedInput in = expect(RecordedInput.Kind.TIME_READ);
+    if (in != null) {
+      lastRead = in.value();
+    }
+    endOfTraceCheck();
+    return lastRead;
+  }
+
+  @Override
+  public boolean reached(long mtimecmp, boolean duringInstruction) {
+    if (feed == null) {
+      long t = live.now();
+      boolean now = Long.compareUnsigned(t, mtimecmp) >= 0;
+      if (now != level && recordingHostTime()) {
+        observer.timerLine(instret.getAsLong(), traps.getAsLong(), now, duringInstruction, t);
+      }
+      level = now;
+      return now;
+    }
+    long at = instret.getAsLong();
+    int phase = duringInstruction ? 2 : 0;
+    RecordedInput in = feed.peek();
+    while (in != null
+        && in.kind() == RecordedInput.Kind.TIMER_LINE
+        && in.instructionCount() == at
+        && (in.value() & 2) == phase
+        && (duringInstruction || in.traps() == traps.getAsLong())) {
+      long value = feed.next().value();
+      level = (value & 1) != 0;
+      lastRead = Math.max(lastRead, value >>> 2); // the line rose because time got there
+      in = feed.peek();
+    }
+    endOfTraceCheck();
+    if (in != null && in.instructionCount() < at) {
+      diverge(in, at);
+    }
+    return level;
+  }
+
+  @Override
+  public long now() {
+    return feed == null ? live.now() : lastRead;
+  }
+
+  @Override
+  public void set(long mtime) {
+    live.set(mtime);
+    lastRead = mtime;
+  }
+
+  @Override
+  public long instructionsUntil(long mtime) {
+    if (feed == null) {
+      return live.instructionsUntil(mtime);
+    }
+    RecordedInput in = feed.peek();
+    return in == null ? Long.MAX_VALUE : Math.max(0, in.instructionCount() - instret.getAsLong());
+  }
+
+  @Override
+  public long instructionsUntilTimerChange(long mtimecmp, boolean raised) {
+    // Replaying, the line changes exactly where the trace says, whatever the deadline.
+    return feed == null
+        ? live.instructionsUntilTimerChange(mtimecmp, raised)
+        : instructionsUntil(mtimecmp);
+  }
+
+  @Override
+  public void idleUntil(long mtime) throws InterruptedException {
+    if (feed == null) {
+      live.idleUntil(mtime);
+    }
+    // Replaying, the wake-up is the next recorded timer event, at this very instruction count.
+  }
+
+  @Override
+  public void wake() {
+    live.wake();
+  }
+
+  @Override
+  public TimeMode mode() {
+    return live.mode();
+  }
+
+  /** In replay, the instruction count of the next recorded input, or -1 at the end. */
+  public long nextInputAt() {
+    RecordedInput in = feed == null ? null : feed.peek();
+    return in == null ? -1 : in.instructionCount();
+  }
+
+  private RecordedInput expect(RecordedInput.Kind kind) {
+    long at = instret.getAsLong();
+    RecordedInput in = feed.peek();
+    if (in == null || in.kind() != kind || in.instructionCount() != at) {
+      diverge(in, at);
+      return null;
+    }
+    return feed.next();
+  }
+
+  private void diverge(RecordedInput expected, long at) {
+    if (divergence == null) {
+      divergence =
+          expected == null
+              ? "replay diverged at instruction "
+                  + at
+                  + ": the guest read the clock after the last recorded input"
+              : "replay diverged at instruction "
+                  + at
+                  + ": the trace has "
+                  + expected.kind()
+                  + " at instruction "
+                  + expected.instructionCount();
+      onDivergence.run();
+    }
+  }
+
+  private void endOfTraceCheck() {
+    if (feed != null && feed.peek() == null && goLiveAtEnd) {
+      goLive();
+    }
+  }
+
+  /** Attaches the host clock again, continuing from the last time the guest saw. */
+  private void goLive() {
+    feed = null;
+    if (live.now() < lastRead) {
+      live.set(lastRead);
+    }
+  }
+}
