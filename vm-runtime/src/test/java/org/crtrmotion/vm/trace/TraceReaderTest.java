@@ -22,7 +22,9 @@ import org.crtrmotion.vm.trace.proto.TraceProto;
 import org.junit.jupiter.api.Test;
 
 class TraceReaderTest {
-  /** Fourteen segments of two events each over instructions 1000 to 1140, then an empty final one. */
+  /**
+   * Fourteen segments of two events each over instructions 1000 to 1140, then an empty final one.
+   */
   private final List<TraceSegment> segments = new ArrayList<>();
 
   TraceReaderTest() {
