@@ -19,15 +19,10 @@ final class Checksums {
   private Checksums() {}
 
   static int segment(
-      long sequence,
-      long firstIcount,
-      long lastIcount,
-      int eventCount,
-      boolean isFinal,
-      byte[] events) {
-    ByteBuffer head = ByteBuffer.allocate(29).order(ByteOrder.LITTLE_ENDIAN);
+      long sequence, long firstIcount, long lastIcount, int eventCount, int flags, byte[] events) {
+    ByteBuffer head = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
     head.putLong(sequence).putLong(firstIcount).putLong(lastIcount).putInt(eventCount);
-    head.put((byte) (isFinal ? 1 : 0)).flip();
+    head.putInt(flags).flip();
     CRC32C crc = new CRC32C();
     crc.update(head);
     crc.update(events);

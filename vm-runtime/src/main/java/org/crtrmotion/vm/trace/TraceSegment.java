@@ -26,12 +26,17 @@ import org.crtrmotion.vm.trace.proto.TraceProto;
  * lastIcount}.
  */
 public final class TraceSegment {
+  /** The trace's last segment. */
+  static final int FLAG_FINAL = 1;
+
+  private static final int KNOWN_FLAGS = FLAG_FINAL;
+
   private final long sequence;
   private final long firstIcount;
   private final long lastIcount;
   private final int eventCount;
   private final byte[] events; // never changed after construction, so it is shared, not copied
-  private final boolean isFinal;
+  private final int flags;
   private final int crc32c;
 
   private TraceSegment(
@@ -40,27 +45,22 @@ public final class TraceSegment {
       long lastIcount,
       int eventCount,
       byte[] events,
-      boolean isFinal,
+      int flags,
       int crc32c) {
     this.sequence = sequence;
     this.firstIcount = firstIcount;
     this.lastIcount = lastIcount;
     this.eventCount = eventCount;
     this.events = events;
-    this.isFinal = isFinal;
+    this.flags = flags;
     this.crc32c = crc32c;
   }
 
   /** A segment with its checksum computed; {@code events} is owned by the segment from now on. */
   static TraceSegment seal(
-      long sequence,
-      long firstIcount,
-      long lastIcount,
-      int eventCount,
-      byte[] events,
-      boolean isFinal) {
-    int crc = Checksums.segment(sequence, firstIcount, lastIcount, eventCount, isFinal, events);
-    return new TraceSegment(sequence, firstIcount, lastIcount, eventCount, events, isFinal, crc);
+      long sequence, long firstIcount, long lastIcount, int eventCount, byte[] events, int flags) {
+    int crc = Checksums.segment(sequence, firstIcount, lastIcount, eventCount, flags, events);
+    return new TraceSegment(sequence, firstIcount, lastIcount, eventCount, events, flags, crc);
   }
 
   /**
@@ -109,7 +109,7 @@ public final class TraceSegment {
         p.getLastIcount(),
         (int) count,
         p.getEvents().toByteArray(),
-        p.getFinal(),
+        p.getFlags(),
         p.getCrc32C());
   }
 
@@ -133,7 +133,7 @@ public final class TraceSegment {
         .setLastIcount(lastIcount)
         .setEventCount(eventCount)
         .setEvents(UnsafeByteOperations.unsafeWrap(events))
-        .setFinal(isFinal)
+        .setFlags(flags)
         .setCrc32C(crc32c)
         .build();
   }
@@ -162,7 +162,7 @@ public final class TraceSegment {
    * short. {@code name} and {@code position} say which segment this is in the caller's eyes.
    */
   void verify(String name, long position) throws TraceFormatException {
-    int actual = Checksums.segment(sequence, firstIcount, lastIcount, eventCount, isFinal, events);
+    int actual = Checksums.segment(sequence, firstIcount, lastIcount, eventCount, flags, events);
     if (actual != crc32c) {
       String sums =
           "checksum " + Checksums.hex(actual) + " computed, " + Checksums.hex(crc32c) + " stored";
@@ -191,6 +191,17 @@ public final class TraceSegment {
               + " to "
               + lastIcount
               + ": its range goes backwards");
+    }
+    if ((flags & ~KNOWN_FLAGS) != 0) {
+      throw new TraceFormatException(
+          MALFORMED,
+          sequence,
+          name()
+              + " sets flags 0x"
+              + Integer.toHexString(flags & ~KNOWN_FLAGS)
+              + ", which trace format version "
+              + TraceFormat.VERSION
+              + " does not define");
     }
   }
 
@@ -234,7 +245,7 @@ public final class TraceSegment {
 
   /** Whether this is the last segment of its trace. */
   public boolean isFinal() {
-    return isFinal;
+    return (flags & FLAG_FINAL) != 0;
   }
 
   public int crc32c() {
@@ -259,7 +270,7 @@ public final class TraceSegment {
         && s.firstIcount == firstIcount
         && s.lastIcount == lastIcount
         && s.eventCount == eventCount
-        && s.isFinal == isFinal
+        && s.flags == flags
         && s.crc32c == crc32c
         && Arrays.equals(s.events, events);
   }
@@ -281,7 +292,7 @@ public final class TraceSegment {
         + " events in "
         + events.length
         + " bytes"
-        + (isFinal ? ", final" : "")
+        + (isFinal() ? ", final" : "")
         + ", crc32c "
         + Checksums.hex(crc32c);
   }

@@ -163,7 +163,7 @@ public final class TraceWriter {
             lastIcount,
             encoder.count(),
             encoder.toByteArray(),
-            isFinal);
+            isFinal ? TraceSegment.FLAG_FINAL : 0);
     nextSequence++;
     encoder.reset(lastIcount);
     sink.accept(segment);

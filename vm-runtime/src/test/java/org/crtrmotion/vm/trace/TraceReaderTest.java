@@ -59,7 +59,7 @@ class TraceReaderTest {
         p.getLastIcount(),
         p.getEventCount(),
         p.getEvents().toByteArray(),
-        p.getFinal());
+        p.getFlags());
   }
 
   @Test
@@ -197,7 +197,7 @@ class TraceReaderTest {
     assertTrue(reader.isFinished());
     TraceSegment last = segments.get(segments.size() - 1);
     assertEquals(14, last.sequence());
-    TraceSegment more = resealed(proto(last).setSequence(15).setFinal(false));
+    TraceSegment more = resealed(proto(last).setSequence(15).setFlags(0));
     TraceFormatException e = refused(reader, more);
     assertEquals(AFTER_FINAL, e.problem());
     assertEquals("segment 15 follows segment 14, the final segment of the trace", e.getMessage());
@@ -206,13 +206,22 @@ class TraceReaderTest {
   @Test
   void anEventKindFromANewerWriterIsRefusedByNumber() throws Exception {
     byte[] events = {9, 0, 0};
-    TraceSegment s = TraceSegment.seal(0, 1000, 1000, 1, events, false);
+    TraceSegment s = TraceSegment.seal(0, 1000, 1000, 1, events, 0);
     TraceFormatException e = refused(new TraceReader(1000), s);
     assertEquals(UNKNOWN_KIND, e.problem());
     assertEquals(
         "segment 0 holds event kind 9 (event 1), which this reader does not know: it reads kinds"
             + " 1 to 5 of format version 1; the trace comes from a newer writer",
         e.getMessage());
+  }
+
+  @Test
+  void flagsFromAnotherVersionAreRefused() throws Exception {
+    TraceSegment s = resealed(proto(segments.get(0)).setFlags(0x6));
+    TraceFormatException e = refused(new TraceReader(1000), s);
+    assertEquals(MALFORMED, e.problem());
+    assertEquals(
+        "segment 0 sets flags 0x6, which trace format version 1 does not define", e.getMessage());
   }
 
   @Test
@@ -229,7 +238,7 @@ class TraceReaderTest {
     byte[] events = new byte[13];
     Arrays.fill(events, (byte) 0x80);
     events[0] = 1;
-    TraceSegment s = TraceSegment.seal(0, 0, 10, 1, events, false);
+    TraceSegment s = TraceSegment.seal(0, 0, 10, 1, events, 0);
     TraceFormatException e = refused(new TraceReader(0), s);
     assertEquals(MALFORMED, e.problem());
     assertEquals(
