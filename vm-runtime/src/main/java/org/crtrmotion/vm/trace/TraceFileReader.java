@@ -7,9 +7,12 @@ import static org.crtrmotion.vm.trace.TraceFormatException.Problem.TOO_LARGE;
 import static org.crtrmotion.vm.trace.TraceFormatException.Problem.TRUNCATED;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.crtrmotion.vm.trace.proto.TraceProto;
 
 /**
@@ -21,34 +24,49 @@ import org.crtrmotion.vm.trace.proto.TraceProto;
 public final class TraceFileReader implements Closeable {
   private static final long NONE = TraceFormatException.NO_SEGMENT;
 
+  /** A header's field 1 (tag 0x0a), its length, then the magic. */
+  private static final byte[] MAGIC_PREFIX = magicPrefix();
+
   private final InputStream in;
   private final TraceHeader header;
   private long segmentsRead;
   private boolean sawFinal;
 
   TraceFileReader(InputStream in) throws IOException, TraceFormatException {
-    this.in = in;
+    this.in = in.markSupported() ? in : new BufferedInputStream(in);
     this.header = readHeader();
   }
 
   private TraceHeader readHeader() throws IOException, TraceFormatException {
-    byte[] record;
-    try {
-      record = readRecord(TraceFormat.MAX_HEADER_BYTES, "the header", NONE);
-    } catch (TraceFormatException e) {
-      if (e.problem() == TOO_LARGE) {
-        throw new TraceFormatException(NOT_A_TRACE, NONE, "not a crtr trace: " + e.getMessage());
-      }
-      throw e;
-    }
-    if (record == null) {
-      throw new TraceFormatException(NOT_A_TRACE, NONE, "the file is empty: not a crtr trace");
-    }
+    requireMagic();
+    byte[] record = readRecord(TraceFormat.MAX_HEADER_BYTES, "the header", NONE);
     try {
       return TraceHeader.fromProto(TraceProto.TraceHeader.parseFrom(record));
     } catch (InvalidProtocolBufferException e) {
       throw new TraceFormatException(
           NOT_A_TRACE, NONE, "not a crtr trace: its header does not parse", e);
+    }
+  }
+
+  /**
+   * Every version's header serializes its magic first, so a trace file's first bytes after the
+   * length are always the same. Checking them before anything else tells a file that is not a trace
+   * from a trace cut short.
+   */
+  private void requireMagic() throws IOException, TraceFormatException {
+    in.mark(MAGIC_PREFIX.length + 3);
+    int b = in.read();
+    if (b < 0) {
+      throw new TraceFormatException(NOT_A_TRACE, NONE, "the file is empty: not a crtr trace");
+    }
+    for (int lengthBytes = 1; (b & 0x80) != 0 && lengthBytes < 3; lengthBytes++) {
+      b = in.read();
+    }
+    byte[] prefix = in.readNBytes(MAGIC_PREFIX.length);
+    in.reset();
+    if ((b & 0x80) != 0 || !Arrays.equals(prefix, Arrays.copyOf(MAGIC_PREFIX, prefix.length))) {
+      throw new TraceFormatException(
+          NOT_A_TRACE, NONE, "not a crtr trace: it does not start with " + TraceFormat.MAGIC);
     }
   }
 
@@ -152,6 +170,15 @@ public final class TraceFileReader implements Closeable {
               + ": the trace is truncated");
     }
     return record;
+  }
+
+  private static byte[] magicPrefix() {
+    byte[] magic = TraceFormat.MAGIC.getBytes(StandardCharsets.US_ASCII);
+    byte[] prefix = new byte[magic.length + 2];
+    prefix[0] = 0x0a;
+    prefix[1] = (byte) magic.length;
+    System.arraycopy(magic, 0, prefix, 2, magic.length);
+    return prefix;
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -78,7 +79,13 @@ public final class TraceFiles {
 
   /** Reads a whole trace and checks every segment, as a {@link TraceReader} does. */
   public static Trace read(Path file) throws IOException, TraceFormatException {
-    try (TraceFileReader in = open(file)) {
+    return read(Files.newInputStream(file));
+  }
+
+  /** Reads a whole trace from a stream, which it closes. */
+  static Trace read(InputStream stream) throws IOException, TraceFormatException {
+    try (InputStream owned = stream;
+        TraceFileReader in = new TraceFileReader(new BufferedInputStream(owned, BUFFER_BYTES))) {
       TraceReader reader = new TraceReader(in.header().startIcount());
       List<TraceSegment> segments = new ArrayList<>();
       List<InputEvent> events = new ArrayList<>();
