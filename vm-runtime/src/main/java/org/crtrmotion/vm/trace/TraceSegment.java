@@ -149,7 +149,8 @@ public final class TraceSegment {
 
   /** The events of a segment that passed {@link #verify}. */
   List<InputEvent> events() throws TraceFormatException {
-    List<InputEvent> out = new ArrayList<>(eventCount);
+    // No event is shorter than 3 bytes; the count alone is not trusted with an allocation.
+    List<InputEvent> out = new ArrayList<>(Math.min(eventCount, events.length / 3));
     SegmentDecoder cursor = cursor();
     while (cursor.next()) {
       out.add(cursor.event());
