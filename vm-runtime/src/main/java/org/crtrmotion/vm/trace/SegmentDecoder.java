@@ -145,10 +145,12 @@ final class SegmentDecoder {
   }
 
   private TraceFormatException fail(TraceFormatException.Problem problem, String detail) {
-    String what = problem == TRUNCATED ? " is truncated: " : " is malformed: ";
-    if (problem == RANGE) {
-      what = ": ";
-    }
+    String what =
+        switch (problem) {
+          case TRUNCATED -> " is truncated: ";
+          case RANGE -> ": ";
+          default -> " is malformed: ";
+        };
     return new TraceFormatException(problem, segment.sequence(), segment.name() + what + detail);
   }
 

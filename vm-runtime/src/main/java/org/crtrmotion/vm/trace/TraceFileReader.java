@@ -59,12 +59,14 @@ public final class TraceFileReader implements Closeable {
     if (b < 0) {
       throw new TraceFormatException(NOT_A_TRACE, NONE, "the file is empty: not a crtr trace");
     }
-    for (int lengthBytes = 1; (b & 0x80) != 0 && lengthBytes < 3; lengthBytes++) {
+    // A header's length takes at most 3 varint bytes (64 KiB); a cut inside them is truncation.
+    for (int lengthBytes = 1; b >= 0 && (b & 0x80) != 0 && lengthBytes < 3; lengthBytes++) {
       b = in.read();
     }
-    byte[] prefix = in.readNBytes(MAGIC_PREFIX.length);
+    byte[] prefix = b < 0 ? new byte[0] : in.readNBytes(MAGIC_PREFIX.length);
     in.reset();
-    if ((b & 0x80) != 0 || !Arrays.equals(prefix, Arrays.copyOf(MAGIC_PREFIX, prefix.length))) {
+    boolean lengthTooLong = b >= 0 && (b & 0x80) != 0;
+    if (lengthTooLong || !Arrays.equals(prefix, Arrays.copyOf(MAGIC_PREFIX, prefix.length))) {
       throw new TraceFormatException(
           NOT_A_TRACE, NONE, "not a crtr trace: it does not start with " + TraceFormat.MAGIC);
     }

@@ -143,6 +143,17 @@ class TraceFilesTest {
   }
 
   @Test
+  void aFileCutInsideATwoByteHeaderLengthIsATruncatedTrace() throws Exception {
+    TraceHeader longName =
+        new TraceHeader("riscv64-virt " + "x".repeat(200), 1 << 20, TimeMode.HOST, START);
+    Path whole = dir.resolve("long.trace");
+    TraceFiles.write(whole, longName, segments);
+    assertEquals(longName, TraceFiles.read(whole).header());
+    Path cut = Files.write(dir.resolve("cut"), Arrays.copyOf(Files.readAllBytes(whole), 1));
+    assertEquals(TRUNCATED, refused(cut).problem());
+  }
+
+  @Test
   void aFileEndingMidSegmentIsTruncated() throws Exception {
     byte[] whole = Files.readAllBytes(file("a.trace", segments));
     Path cut = Files.write(dir.resolve("cut"), Arrays.copyOf(whole, whole.length - 3));
