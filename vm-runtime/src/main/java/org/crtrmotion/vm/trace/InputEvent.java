@@ -1,0 +1,136 @@
+package org.crtrmotion.vm.trace;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One non-deterministic input to the machine, taking effect after {@code instructionCount}
+ * instructions have retired.
+ *
+ * <p>{@code bytes} is empty for every kind but {@link EventKind#PACKET}. It is not copied: the
+ * array belongs to the event from then on and must not be changed.
+ *
+ * @param instructionCount retired instructions when the input takes effect
+ * @param kind what the input is
+ * @param value the kind's scalar (see {@link EventKind})
+ * @param bytes the kind's payload, empty for all but {@link EventKind#PACKET}
+ */
+public record InputEvent(long instructionCount, EventKind kind, long value, byte[] bytes) {
+  /** mip is 64 bits wide. */
+  public static final int MAX_IRQ_LINE = 63;
+
+  private static final byte[] NO_BYTES = new byte[0];
+
+  public InputEvent {
+    Objects.requireNonNull(kind, "kind");
+    if (bytes == null) {
+      bytes = NO_BYTES;
+    }
+    if (instructionCount < 0) {
+      throw new IllegalArgumentException(
+          "instruction count must not be negative, not " + instructionCount);
+    }
+    String problem = payloadProblem(kind, value, bytes.length);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  public static InputEvent timeRead(long instructionCount, long mtime) {
+    return new InputEvent(instructionCount, EventKind.TIME_READ, mtime, NO_BYTES);
+  }
+
+  public static InputEvent irqLine(long instructionCount, int line, boolean level) {
+    return new InputEvent(instructionCount, EventKind.IRQ_LINE, packIrq(line, level), NO_BYTES);
+  }
+
+  public static InputEvent consoleInput(long instructionCount, int unsignedByte) {
+    return new InputEvent(instructionCount, EventKind.CONSOLE_INPUT, unsignedByte, NO_BYTES);
+  }
+
+  public static InputEvent wfiWake(long instructionCount, long mtime) {
+    return new InputEvent(instructionCount, EventKind.WFI_WAKE, mtime, NO_BYTES);
+  }
+
+  /** The frame is not copied. */
+  public static InputEvent packet(long instructionCount, int device, byte[] frame) {
+    Objects.requireNonNull(frame, "frame");
+    return new InputEvent(instructionCount, EventKind.PACKET, device, frame);
+  }
+
+  /** For {@link EventKind#IRQ_LINE}: the mip bit that changed. */
+  public int line() {
+    return (int) (value >>> 1);
+  }
+
+  /** For {@link EventKind#IRQ_LINE}: the level the line changed to. */
+  public boolean level() {
+    return (value & 1) != 0;
+  }
+
+  static long packIrq(int line, boolean level) {
+    if (line < 0 || line > MAX_IRQ_LINE) {
+      throw new IllegalArgumentException(
+          "interrupt line " + line + " is not a mip bit (0 to " + MAX_IRQ_LINE + ")");
+    }
+    return ((long) line << 1) | (level ? 1 : 0);
+  }
+
+  /**
+   * What is wrong with a kind's value and payload length, or null. One rule set for the event
+   * constructor, the writer's allocation-free methods and the decoder.
+   */
+  static String payloadProblem(EventKind kind, long value, int byteCount) {
+    if (kind != EventKind.PACKET && byteCount != 0) {
+      return kind + " carries no bytes, but " + byteCount + " were given";
+    }
+    switch (kind) {
+      case IRQ_LINE:
+        return value < 0 || value > (2L * MAX_IRQ_LINE + 1)
+            ? "IRQ_LINE value " + value + " does not pack a mip bit (0 to 63) and a level"
+            : null;
+      case CONSOLE_INPUT:
+        return value < 0 || value > 0xff
+            ? "CONSOLE_INPUT value " + value + " is not a byte (0 to 255)"
+            : null;
+      case PACKET:
+        if (value < 0 || value > Integer.MAX_VALUE) {
+          return "PACKET device index " + value + " is out of range";
+        }
+        return byteCount > TraceFormat.MAX_PACKET_BYTES
+            ? "a PACKET of "
+                + byteCount
+                + " bytes is above the "
+                + TraceFormat.MAX_PACKET_BYTES
+                + " a trace carries"
+            : null;
+      default:
+        return null; // an mtime: every 64-bit value is one
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InputEvent e
+        && e.instructionCount == instructionCount
+        && e.kind == kind
+        && e.value == value
+        && Arrays.equals(e.bytes, bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(instructionCount, kind, value, Arrays.hashCode(bytes));
+  }
+
+  @Override
+  public String toString() {
+    String payload =
+        switch (kind) {
+          case IRQ_LINE -> "line " + line() + (level() ? " high" : " low");
+          case PACKET -> "device " + value + ", " + bytes.length + " bytes";
+          default -> Long.toString(value);
+        };
+    return kind + "@" + instructionCount + "(" + payload + ")";
+  }
+}
