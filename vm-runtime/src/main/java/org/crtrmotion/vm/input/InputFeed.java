@@ -1,10 +1,12 @@
 package org.crtrmotion.vm.input;
 
+import org.crtrmotion.vm.trace.InputEvent;
+
 /** The recorded inputs of a replay, in order. */
 public interface InputFeed {
   /** The next input without taking it, or null at the end of the trace. */
-  RecordedInput peek();
+  InputEvent peek();
 
   /** Takes the next input. */
-  RecordedInput next();
+  InputEvent next();
 }

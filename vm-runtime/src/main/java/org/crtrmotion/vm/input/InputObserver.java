@@ -9,10 +9,9 @@ public interface InputObserver {
   void timeRead(long instructionCount, long mtime);
 
   /**
-   * The machine timer's line changed (at {@code instructionCount}, after {@code traps} traps)
-   * because host time passed (or stopped passing) mtimecmp; {@code mtime} is the time that decided
-   * it, which a replay that goes live continues from.
+   * The machine timer's line changed because host time passed (or stopped passing) mtimecmp:
+   * during the instruction at {@code instructionCount} (a guest write to the timer), or between
+   * instructions after {@code traps} traps since reset.
    */
-  void timerLine(
-      long instructionCount, long traps, boolean raised, boolean duringInstruction, long mtime);
+  void timerLine(long instructionCount, long traps, boolean raised, boolean duringInstruction);
 }

@@ -1,8 +1,11 @@
 package org.crtrmotion.vm.input;
 
 import java.util.function.LongSupplier;
+import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.time.GuestClock;
 import org.crtrmotion.vm.time.TimeMode;
+import org.crtrmotion.vm.trace.EventKind;
+import org.crtrmotion.vm.trace.InputEvent;
 
 /**
  * The time boundary of the machine. Live, it passes the real clock through and shows every
@@ -72,7 +75,7 @@ public final class TraceClock implements GuestClock {
       lastRead = t;
       return t;
     }
-    RecordedInput in = expect(RecordedInput.Kind.TIME_READ);
+    InputEvent in = expect(EventKind.TIME_READ);
     if (in != null) {
       lastRead = in.value();
     }
@@ -86,22 +89,23 @@ public final class TraceClock implements GuestClock {
       long t = live.now();
       boolean now = Long.compareUnsigned(t, mtimecmp) >= 0;
       if (now != level && recordingHostTime()) {
-        observer.timerLine(instret.getAsLong(), traps.getAsLong(), now, duringInstruction, t);
+        observer.timerLine(instret.getAsLong(), traps.getAsLong(), now, duringInstruction);
       }
       level = now;
       return now;
     }
     long at = instret.getAsLong();
-    int phase = duringInstruction ? 2 : 0;
-    RecordedInput in = feed.peek();
+    InputEvent in = feed.peek();
     while (in != null
-        && in.kind() == RecordedInput.Kind.TIMER_LINE
+        && in.kind() == EventKind.IRQ_LINE
+        && in.line() == Causes.IRQ_M_TIMER
         && in.instructionCount() == at
-        && (in.value() & 2) == phase
+        && in.duringInstruction() == duringInstruction
         && (duringInstruction || in.traps() == traps.getAsLong())) {
-      long value = feed.next().value();
-      level = (value & 1) != 0;
-      lastRead = Math.max(lastRead, value >>> 2); // the line rose because time got there
+      level = feed.next().level();
+      if (level) {
+        lastRead = Math.max(lastRead, mtimecmp); // the line rose because time got there
+      }
       in = feed.peek();
     }
     endOfTraceCheck();
@@ -127,7 +131,7 @@ public final class TraceClock implements GuestClock {
     if (feed == null) {
       return live.instructionsUntil(mtime);
     }
-    RecordedInput in = feed.peek();
+    InputEvent in = feed.peek();
     return in == null ? Long.MAX_VALUE : Math.max(0, in.instructionCount() - instret.getAsLong());
   }
 
@@ -159,13 +163,13 @@ public final class TraceClock implements GuestClock {
 
   /** In replay, the instruction count of the next recorded input, or -1 at the end. */
   public long nextInputAt() {
-    RecordedInput in = feed == null ? null : feed.peek();
+    InputEvent in = feed == null ? null : feed.peek();
     return in == null ? -1 : in.instructionCount();
   }
 
-  private RecordedInput expect(RecordedInput.Kind kind) {
+  private InputEvent expect(EventKind kind) {
     long at = instret.getAsLong();
-    RecordedInput in = feed.peek();
+    InputEvent in = feed.peek();
     if (in == null || in.kind() != kind || in.instructionCount() != at) {
       diverge(in, at);
       return null;
@@ -173,7 +177,7 @@ public final class TraceClock implements GuestClock {
     return feed.next();
   }
 
-  private void diverge(RecordedInput expected, long at) {
+  private void diverge(InputEvent expected, long at) {
     if (divergence == null) {
       divergence =
           expected == null

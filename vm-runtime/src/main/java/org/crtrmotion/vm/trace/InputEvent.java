@@ -41,7 +41,21 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
   }
 
   public static InputEvent irqLine(long instructionCount, int line, boolean level) {
-    return new InputEvent(instructionCount, EventKind.IRQ_LINE, packIrq(line, level), NO_BYTES);
+    return irqLine(instructionCount, line, level, false, 0);
+  }
+
+  /**
+   * A line change placed exactly: between instructions after {@code traps} traps since reset
+   * (a trap moves the pc without retiring, so the count alone is ambiguous there), or during the
+   * instruction at that count (a guest write to the device changed it).
+   */
+  public static InputEvent irqLine(
+      long instructionCount, int line, boolean level, boolean duringInstruction, long traps) {
+    return new InputEvent(
+        instructionCount,
+        EventKind.IRQ_LINE,
+        packIrq(line, level, duringInstruction, traps),
+        NO_BYTES);
   }
 
   public static InputEvent consoleInput(long instructionCount, int unsignedByte) {
@@ -60,7 +74,17 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
 
   /** For {@link EventKind#IRQ_LINE}: the mip bit that changed. */
   public int line() {
-    return (int) (value >>> 1);
+    return (int) (value >>> 1) & MAX_IRQ_LINE;
+  }
+
+  /** For {@link EventKind#IRQ_LINE}: changed during the instruction, not between two. */
+  public boolean duringInstruction() {
+    return (value & DURING) != 0;
+  }
+
+  /** For {@link EventKind#IRQ_LINE}: traps taken since reset when it changed. */
+  public long traps() {
+    return value >>> TRAPS_SHIFT;
   }
 
   /** For {@link EventKind#IRQ_LINE}: the level the line changed to. */
@@ -68,12 +92,22 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
     return (value & 1) != 0;
   }
 
-  static long packIrq(int line, boolean level) {
+  private static final long DURING = 1L << 7;
+  private static final int TRAPS_SHIFT = 8;
+
+  /** {@code traps << 8 | during << 7 | line << 1 | level}. */
+  static long packIrq(int line, boolean level, boolean duringInstruction, long traps) {
     if (line < 0 || line > MAX_IRQ_LINE) {
       throw new IllegalArgumentException(
           "interrupt line " + line + " is not a mip bit (0 to " + MAX_IRQ_LINE + ")");
     }
-    return ((long) line << 1) | (level ? 1 : 0);
+    if (traps < 0 || traps > (Long.MAX_VALUE >>> TRAPS_SHIFT)) {
+      throw new IllegalArgumentException("trap count " + traps + " is out of range");
+    }
+    return traps << TRAPS_SHIFT
+        | (duringInstruction ? DURING : 0)
+        | ((long) line << 1)
+        | (level ? 1 : 0);
   }
 
   /**
@@ -86,8 +120,8 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
     }
     switch (kind) {
       case IRQ_LINE:
-        return value < 0 || value > (2L * MAX_IRQ_LINE + 1)
-            ? "IRQ_LINE value " + value + " does not pack a mip bit (0 to 63) and a level"
+        return value < 0
+            ? "IRQ_LINE value " + value + " does not pack a line, a level, a phase and a trap count"
             : null;
       case CONSOLE_INPUT:
         return value < 0 || value > 0xff
@@ -127,7 +161,8 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
   public String toString() {
     String payload =
         switch (kind) {
-          case IRQ_LINE -> "line " + line() + (level() ? " high" : " low");
+          case IRQ_LINE -> "line " + line() + (level() ? " high" : " low")
+              + (duringInstruction() ? " during" : " after " + traps() + " traps");
           case PACKET -> "device " + value + ", " + bytes.length + " bytes";
           default -> Long.toString(value);
         };

@@ -76,7 +76,16 @@ public final class TraceWriter {
   }
 
   public void irqLine(long icount, int line, boolean level) {
-    add(icount, EventKind.IRQ_LINE, InputEvent.packIrq(line, level), NO_BYTES);
+    irqLine(icount, line, level, false, 0);
+  }
+
+  /** See {@link InputEvent#irqLine(long, int, boolean, boolean, long)}. */
+  public void irqLine(long icount, int line, boolean level, boolean duringInstruction, long traps) {
+    add(
+        icount,
+        EventKind.IRQ_LINE,
+        InputEvent.packIrq(line, level, duringInstruction, traps),
+        NO_BYTES);
   }
 
   public void consoleInput(long icount, int unsignedByte) {
