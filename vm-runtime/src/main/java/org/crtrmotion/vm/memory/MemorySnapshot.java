@@ -10,8 +10,7 @@ import java.util.BitSet;
  */
 public final class MemorySnapshot implements AutoCloseable {
   private final GuestMemory memory;
-  private final byte[][] pages; // the machine's arrays until preserved, then our own copies
-  private final boolean[] own; // which entries of pages are our copies
+  private final byte[][] pages; // the machine's arrays until preserved, then copies of our own
   private final BitSet included; // null: every page (a full snapshot)
   private final int generation;
   private boolean closed;
@@ -19,7 +18,6 @@ public final class MemorySnapshot implements AutoCloseable {
   MemorySnapshot(GuestMemory memory, byte[][] pages, BitSet included, int generation) {
     this.memory = memory;
     this.pages = pages;
-    this.own = new boolean[pages.length];
     this.included = included;
     this.generation = generation;
   }
@@ -75,11 +73,13 @@ public final class MemorySnapshot implements AutoCloseable {
     return true;
   }
 
-  /** The machine is about to write a page for the first time since the snapshot. */
+  /**
+   * The machine is about to write a page for the first time since the snapshot. Once copied, the
+   * entry is no longer the machine's array, which is how a second call knows to do nothing.
+   */
   synchronized void preserve(int pageIndex, byte[] page) {
-    if (!closed && !own[pageIndex] && pages[pageIndex] == page) {
+    if (!closed && pages[pageIndex] == page) {
       pages[pageIndex] = page.clone();
-      own[pageIndex] = true;
     }
   }
 
