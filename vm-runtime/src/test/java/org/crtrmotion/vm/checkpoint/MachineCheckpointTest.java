@@ -1,13 +1,26 @@
 package org.crtrmotion.vm.checkpoint;
 
+import static org.crtrmotion.vm.cpu.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.crtrmotion.vm.checkpoint.GuestRuns.Guest;
+import org.crtrmotion.vm.loader.BootImage;
+import org.crtrmotion.vm.loader.ElfImage;
+import org.crtrmotion.vm.machine.BootPlan;
 import org.crtrmotion.vm.machine.Machine;
+import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.machine.StopReason;
 import org.crtrmotion.vm.state.StateDigest;
+import org.crtrmotion.vm.time.TimeMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -100,5 +113,84 @@ class MachineCheckpointTest {
       target.applyIncremental(delta);
     }
     assertEquals(source.machine().board().digest(), target.board().digest());
+  }
+
+  @Test
+  void aStreamWrittenOnAnotherThreadWhileTheGuestRunsRestoresTheCheckpointInstant()
+      throws Exception {
+    Guest source = GuestRuns.boot("memory.elf");
+    source.machine().run(N);
+    StateDigest atCheckpoint = source.machine().board().digest();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (Checkpoint c = source.machine().checkpoint()) {
+      AtomicReference<Exception> failed = new AtomicReference<>();
+      Thread streamer =
+          new Thread(
+              () -> {
+                try {
+                  CheckpointWriter.write(c, out);
+                } catch (Exception e) {
+                  failed.set(e);
+                }
+              });
+      streamer.start();
+      long chunk = 20_000;
+      while (streamer.isAlive()
+          && source.machine().run(source.machine().instructionsRetired() + chunk).reason()
+              == StopReason.INSTRUCTION_LIMIT) {
+        chunk = Math.min(chunk * 2, 1_000_000);
+      }
+      streamer.join();
+      assertEquals(null, failed.get());
+    }
+    assertTrue(source.machine().instructionsRetired() > N);
+    assertEquals(atCheckpoint, GuestRuns.restore(out.toByteArray()).machine().board().digest());
+  }
+
+  @Test
+  void aHostTimeMachineRestoresItsStateAndContinuesItsGuestTime() throws Exception {
+    Guest source =
+        GuestRuns.boot(
+            "idle.elf",
+            MachineConfig.defaults().withRamBytes(32L << 20).withTimeMode(TimeMode.HOST));
+    source.machine().run(5000);
+    try (Checkpoint c = source.machine().checkpoint()) {
+      StateDigest atCheckpoint = source.machine().board().digest();
+      Guest target = GuestRuns.restore(GuestRuns.bytes(c));
+      assertEquals(atCheckpoint, target.machine().board().digest());
+      long savedMtime = c.state().getClock().getHost().getMtime();
+      assertTrue(target.machine().board().clock.now() >= savedMtime);
+    }
+  }
+
+  /** Runs a little, then asks the finisher for a reset. */
+  private static ElfImage resettingGuest() {
+    int[] words = {
+      addi(6, 6, 1), lui(5, 0x100), lui(6, 0x7), addi(6, 6, 0x777), sw(6, 5, 0), jal(0, 0)
+    };
+    ByteBuffer b = ByteBuffer.allocate(words.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int w : words) {
+      b.putInt(w);
+    }
+    long base = MachineConfig.RAM_BASE;
+    return new ElfImage(
+        base, List.of(new BootImage.Segment(base, base, b.array(), 0x1000, true)), Map.of());
+  }
+
+  @Test
+  void aGuestResetAfterARestoreReloadsTheBootPlanOrWithoutOneEndsTheRunAsUnsupported()
+      throws Exception {
+    BootPlan plan = new BootPlan.BareMetal(resettingGuest());
+    MachineConfig config = MachineConfig.defaults().withRamBytes(4L << 20);
+    Machine source = Machine.boot(config, plan, x -> {});
+    source.run(1);
+    try (Checkpoint c = source.checkpoint()) {
+      RunResult planless = Machine.restore(c, null, x -> {}).run(100);
+      assertEquals(StopReason.UNSUPPORTED, planless.reason());
+      assertTrue(planless.detail().contains("reset"), planless.detail());
+      Machine withPlan = Machine.restore(c, plan, x -> {});
+      assertEquals(source.run(100), withPlan.run(100));
+      assertEquals(source.board().digest(), withPlan.board().digest());
+    }
   }
 }
