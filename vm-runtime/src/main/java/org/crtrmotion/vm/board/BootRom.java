@@ -1,6 +1,7 @@
 package org.crtrmotion.vm.board;
 
 import org.crtrmotion.vm.bus.MmioDevice;
+import org.crtrmotion.vm.checkpoint.proto.BootRomState;
 import org.crtrmotion.vm.memory.LittleEndian;
 
 /**
@@ -22,6 +23,7 @@ public final class BootRom implements MmioDevice {
   private static final long NEXT_MODE_S = 1;
 
   private final byte[] rom = new byte[SIZE];
+  private final BootRomState parameters; // what the contents were built from
 
   /**
    * @param startAddress where the reset vector jumps (the firmware, or a bare-metal image)
@@ -29,6 +31,12 @@ public final class BootRom implements MmioDevice {
    * @param nextAddress the firmware's next stage (the kernel), or 0 when there is none
    */
   public BootRom(long startAddress, long fdtAddress, long nextAddress) {
+    parameters =
+        BootRomState.newBuilder()
+            .setStartAddress(startAddress)
+            .setFdtAddress(fdtAddress)
+            .setNextAddress(nextAddress)
+            .build();
     int[] resetVector = {
       0x00000297, // auipc t0, 0
       0x02828613, // addi a2, t0, 40 (the fw_dynamic info)
@@ -81,5 +89,14 @@ public final class BootRom implements MmioDevice {
   @Override
   public void write(long offset, int width, long value) {
     // Read-only memory: writes are ignored, as on QEMU's mrom.
+  }
+
+  /** The contents follow from three addresses, so those are saved instead of the 60 KiB. */
+  public BootRomState save() {
+    return parameters;
+  }
+
+  public static BootRom restore(BootRomState s) {
+    return new BootRom(s.getStartAddress(), s.getFdtAddress(), s.getNextAddress());
   }
 }

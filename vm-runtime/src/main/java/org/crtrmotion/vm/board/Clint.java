@@ -1,6 +1,7 @@
 package org.crtrmotion.vm.board;
 
 import org.crtrmotion.vm.bus.MmioDevice;
+import org.crtrmotion.vm.checkpoint.proto.ClintState;
 import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.cpu.InterruptLines;
 import org.crtrmotion.vm.cpu.Timer;
@@ -109,5 +110,15 @@ public final class Clint implements MmioDevice, Timer, Digestible {
   @Override
   public void digestInto(StateHasher h) {
     h.section("clint").putBoolean(msip).putLong(mtimecmp);
+  }
+
+  public ClintState save() {
+    return ClintState.newBuilder().setMsip(msip).setMtimecmp(mtimecmp).build();
+  }
+
+  /** Sets the registers without touching the hart's lines: the hart's own state carries them. */
+  public void restore(ClintState s) {
+    msip = s.getMsip();
+    mtimecmp = s.getMtimecmp();
   }
 }

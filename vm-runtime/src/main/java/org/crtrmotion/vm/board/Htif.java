@@ -1,5 +1,6 @@
 package org.crtrmotion.vm.board;
 
+import org.crtrmotion.vm.checkpoint.proto.HtifState;
 import org.crtrmotion.vm.cpu.Mmu;
 import org.crtrmotion.vm.memory.GuestMemory;
 
@@ -23,6 +24,11 @@ public final class Htif implements Mmu.StoreWatcher {
     this.console = console;
     this.power = power;
     ram.watch(ram.pageIndex(tohost));
+  }
+
+  /** Only where the words lie: HTIF keeps no state of its own between commands. */
+  public HtifState save() {
+    return HtifState.newBuilder().setTohost(tohost).setFromhost(fromhost).build();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.crtrmotion.vm.board;
 
 import org.crtrmotion.vm.bus.MmioDevice;
+import org.crtrmotion.vm.checkpoint.proto.PlicState;
 import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.cpu.InterruptLines;
 import org.crtrmotion.vm.state.Digestible;
@@ -172,5 +173,42 @@ public final class Plic implements MmioDevice, Digestible {
       h.putInts(contextEnables);
     }
     h.putInts(threshold);
+  }
+
+  public PlicState save() {
+    PlicState.Builder s = PlicState.newBuilder();
+    for (int i = 0; i < SOURCES; i++) {
+      s.addPriority(priority[i]).addLevel(level[i]).addClaimed(claimed[i]);
+    }
+    for (int w = 0; w < WORDS; w++) {
+      s.addEnableM(enable[0][w]).addEnableS(enable[1][w]);
+    }
+    return s.addThreshold(threshold[0]).addThreshold(threshold[1]).build();
+  }
+
+  /**
+   * Sets the registers without driving the hart's lines: the hart's own state carries them. Throws
+   * IllegalArgumentException when the state does not fit this PLIC.
+   */
+  public void restore(PlicState s) {
+    if (s.getPriorityCount() != SOURCES
+        || s.getLevelCount() != SOURCES
+        || s.getClaimedCount() != SOURCES
+        || s.getEnableMCount() != WORDS
+        || s.getEnableSCount() != WORDS
+        || s.getThresholdCount() != CONTEXTS) {
+      throw new IllegalArgumentException("PLIC state does not have " + SOURCES + " sources");
+    }
+    for (int i = 0; i < SOURCES; i++) {
+      priority[i] = s.getPriority(i) & 7;
+      level[i] = s.getLevel(i);
+      claimed[i] = s.getClaimed(i);
+    }
+    for (int w = 0; w < WORDS; w++) {
+      enable[0][w] = s.getEnableM(w);
+      enable[1][w] = s.getEnableS(w);
+    }
+    threshold[0] = s.getThreshold(0) & 7;
+    threshold[1] = s.getThreshold(1) & 7;
   }
 }

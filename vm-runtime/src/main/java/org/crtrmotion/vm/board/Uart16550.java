@@ -1,7 +1,9 @@
 package org.crtrmotion.vm.board;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayDeque;
 import org.crtrmotion.vm.bus.MmioDevice;
+import org.crtrmotion.vm.checkpoint.proto.UartState;
 import org.crtrmotion.vm.state.Digestible;
 import org.crtrmotion.vm.state.StateHasher;
 
@@ -185,5 +187,47 @@ public final class Uart16550 implements MmioDevice, Digestible {
     }
     h.putInt(ier).putInt(lcr).putInt(mcr).putInt(scr).putInt(fcr).putInt(dll).putInt(dlm);
     h.putBoolean(thrInterruptPending);
+  }
+
+  public UartState save() {
+    byte[] fifo = new byte[rx.size()];
+    int i = 0;
+    for (int b : rx) {
+      fifo[i++] = (byte) b;
+    }
+    return UartState.newBuilder()
+        .setRx(ByteString.copyFrom(fifo))
+        .setIer(ier)
+        .setLcr(lcr)
+        .setMcr(mcr)
+        .setScr(scr)
+        .setFcr(fcr)
+        .setDll(dll)
+        .setDlm(dlm)
+        .setThrInterruptPending(thrInterruptPending)
+        .build();
+  }
+
+  /**
+   * Sets the registers without driving the PLIC line: the PLIC's own state carries it. Throws
+   * IllegalArgumentException when the FIFO holds more than it can.
+   */
+  public void restore(UartState s) {
+    if (s.getRx().size() > RX_FIFO_CAPACITY) {
+      throw new IllegalArgumentException(
+          "UART state holds " + s.getRx().size() + " received bytes, more than the FIFO's 16");
+    }
+    rx.clear();
+    for (byte b : s.getRx().toByteArray()) {
+      rx.add(b & 0xff);
+    }
+    ier = s.getIer() & 0x0f;
+    lcr = s.getLcr() & 0xff;
+    mcr = s.getMcr() & 0x1f;
+    scr = s.getScr() & 0xff;
+    fcr = s.getFcr() & 0xff;
+    dll = s.getDll() & 0xff;
+    dlm = s.getDlm() & 0xff;
+    thrInterruptPending = s.getThrInterruptPending();
   }
 }

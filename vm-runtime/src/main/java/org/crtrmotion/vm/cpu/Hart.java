@@ -2,6 +2,7 @@ package org.crtrmotion.vm.cpu;
 
 import static org.crtrmotion.vm.cpu.Causes.*;
 
+import org.crtrmotion.vm.checkpoint.proto.HartState;
 import org.crtrmotion.vm.state.Digestible;
 import org.crtrmotion.vm.state.StateHasher;
 
@@ -340,5 +341,90 @@ public final class Hart implements InterruptLines, Digestible {
     h.putLong(mscratch).putLong(sscratch).putLong(medeleg).putLong(mideleg);
     h.putLong(mie).putLong(mipSoftware).putLong(mipLines);
     h.putInt(mcounteren).putInt(scounteren).putLong(satp).putLong(reservation);
+  }
+
+  /** Everything {@link #digestInto} covers; translation caches are not state and are not saved. */
+  public HartState save() {
+    HartState.Builder s = HartState.newBuilder();
+    for (int i = 0; i < 32; i++) {
+      s.addX(x[i]);
+      s.addF(f[i]);
+    }
+    return s.setPc(pc)
+        .setInstret(instret)
+        .setPriv(priv)
+        .setMstatus(mstatus)
+        .setFflags(fflags)
+        .setFrm(frm)
+        .setMtvec(mtvec)
+        .setStvec(stvec)
+        .setMepc(mepc)
+        .setSepc(sepc)
+        .setMcause(mcause)
+        .setScause(scause)
+        .setMtval(mtval)
+        .setStval(stval)
+        .setMscratch(mscratch)
+        .setSscratch(sscratch)
+        .setMedeleg(medeleg)
+        .setMideleg(mideleg)
+        .setMie(mie)
+        .setMipSoftware(mipSoftware)
+        .setMipLines(mipLines)
+        .setMcounteren(mcounteren)
+        .setScounteren(scounteren)
+        .setSatp(satp)
+        .setReservation(reservation)
+        .setTraps(traps)
+        .build();
+  }
+
+  /**
+   * Takes over a saved state; every cached translation is dropped, since the new satp and privilege
+   * invalidate them. Throws IllegalArgumentException on a state no hart could be in.
+   */
+  public void restore(HartState s) {
+    if (s.getXCount() != 32 || s.getFCount() != 32) {
+      throw new IllegalArgumentException(
+          "hart state has " + s.getXCount() + " x and " + s.getFCount() + " f registers, not 32");
+    }
+    if (s.getPriv() != PRIV_U && s.getPriv() != PRIV_S && s.getPriv() != PRIV_M) {
+      throw new IllegalArgumentException("hart state has privilege " + s.getPriv());
+    }
+    if (s.getX(0) != 0 || s.getFrm() > 7 || s.getFflags() > 31) {
+      throw new IllegalArgumentException("hart state has x0, frm or fflags out of range");
+    }
+    for (int i = 0; i < 32; i++) {
+      x[i] = s.getX(i);
+      f[i] = s.getF(i);
+    }
+    x[32] = 0;
+    pc = s.getPc();
+    instret = s.getInstret();
+    priv = s.getPriv();
+    mstatus = s.getMstatus();
+    fflags = s.getFflags();
+    frm = s.getFrm();
+    mtvec = s.getMtvec();
+    stvec = s.getStvec();
+    mepc = s.getMepc();
+    sepc = s.getSepc();
+    mcause = s.getMcause();
+    scause = s.getScause();
+    mtval = s.getMtval();
+    stval = s.getStval();
+    mscratch = s.getMscratch();
+    sscratch = s.getSscratch();
+    medeleg = s.getMedeleg();
+    mideleg = s.getMideleg();
+    mie = s.getMie();
+    mipSoftware = s.getMipSoftware();
+    mipLines = s.getMipLines();
+    mcounteren = s.getMcounteren();
+    scounteren = s.getScounteren();
+    satp = s.getSatp();
+    reservation = s.getReservation();
+    traps = s.getTraps();
+    translationChanged();
   }
 }

@@ -138,6 +138,10 @@ public final class Mmu {
     this.storeWatcher = watcher == null ? StoreWatcher.NONE : watcher;
   }
 
+  public StoreWatcher storeWatcher() {
+    return storeWatcher;
+  }
+
   /** Points the interpreter's TLB fields at the ones for the current privilege, SUM and MXR. */
   void selectTlbs() {
     long status = hart.mstatus;

@@ -36,6 +36,11 @@ public final class TraceClock implements GuestClock {
     this.traps = traps;
   }
 
+  /** The clock behind the boundary: the virtual or host clock the machine was built with. */
+  public GuestClock source() {
+    return live;
+  }
+
   /** From now on, every input is also shown to {@code observer} (null stops recording). */
   public void record(InputObserver observer) {
     this.observer = observer;

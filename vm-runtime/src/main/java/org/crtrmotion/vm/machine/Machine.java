@@ -9,6 +9,12 @@ import org.crtrmotion.vm.board.PowerControl;
 import org.crtrmotion.vm.board.Uart16550;
 import org.crtrmotion.vm.board.VirtBoard;
 import org.crtrmotion.vm.board.fdt.VirtDeviceTree;
+import org.crtrmotion.vm.checkpoint.Checkpoint;
+import org.crtrmotion.vm.checkpoint.CheckpointFormatException;
+import org.crtrmotion.vm.checkpoint.proto.ClockState;
+import org.crtrmotion.vm.checkpoint.proto.HtifState;
+import org.crtrmotion.vm.checkpoint.proto.MachineFacts;
+import org.crtrmotion.vm.checkpoint.proto.MachineState;
 import org.crtrmotion.vm.cpu.Causes;
 import org.crtrmotion.vm.cpu.CsrFile;
 import org.crtrmotion.vm.cpu.Hart;
@@ -18,7 +24,11 @@ import org.crtrmotion.vm.input.InputObserver;
 import org.crtrmotion.vm.loader.BootImage;
 import org.crtrmotion.vm.loader.ElfImage;
 import org.crtrmotion.vm.memory.GuestMemory;
+import org.crtrmotion.vm.memory.MemorySnapshot;
 import org.crtrmotion.vm.state.StateDigest;
+import org.crtrmotion.vm.time.HostClock;
+import org.crtrmotion.vm.time.TimeMode;
+import org.crtrmotion.vm.time.VirtualClock;
 
 /**
  * A bootable virtual machine: the virt board with an image loaded and a device tree placed as QEMU
@@ -342,6 +352,166 @@ public final class Machine {
 
     private void finish(RunResult r) {
       finishWith(r);
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoint and restore
+
+  /**
+   * Takes a checkpoint of the whole machine. Call it between runs, on the thread that runs the
+   * machine: the pause is the copy of CPU and device state and the sharing of memory (the caller
+   * measures it: the machine reads no host time outside its host clock).
+   */
+  public Checkpoint checkpoint() {
+    return checkpointSince(0);
+  }
+
+  /**
+   * An incremental checkpoint: the state, and only the pages written since {@code generation} (that
+   * of an earlier checkpoint), zero pages included.
+   */
+  public Checkpoint checkpointSince(int generation) {
+    MachineState state = saveState();
+    MemorySnapshot memory = board.ram.share(generation);
+    return new Checkpoint(state, memory, Math.max(0, generation));
+  }
+
+  private MachineState saveState() {
+    MachineFacts.Builder facts =
+        MachineFacts.newBuilder()
+            .setRamBase(board.ram.base())
+            .setRamBytes(board.ram.size())
+            .setTimeMode(
+                config.timeMode() == TimeMode.VIRTUAL
+                    ? org.crtrmotion.vm.checkpoint.proto.TimeMode.TIME_MODE_VIRTUAL
+                    : org.crtrmotion.vm.checkpoint.proto.TimeMode.TIME_MODE_HOST)
+            .setInstructionsPerTick(config.instructionsPerTick())
+            .setFdtAddress(fdtAddress)
+            .setInstructionsBeforeReset(instructionsBeforeReset);
+    if (config.bootargs() != null) {
+      facts.setBootargs(config.bootargs());
+    }
+    MachineState.Builder s =
+        MachineState.newBuilder()
+            .setMachine(facts)
+            .setHart(board.hart.save())
+            .setClock(saveClock())
+            .setClint(board.clint.save())
+            .setPlic(board.plic.save())
+            .setUart(board.uart.save())
+            .setBootRom(((BootRom) board.bus.devices().get(board.bus.find(BootRom.BASE))).save());
+    if (board.mmu.storeWatcher() instanceof Htif htif) {
+      s.setHtif(htif.save());
+    }
+    return s.build();
+  }
+
+  private ClockState saveClock() {
+    if (board.clock.source() instanceof VirtualClock v) {
+      return ClockState.newBuilder().setVirtual(v.save()).build();
+    }
+    return ClockState.newBuilder().setHost(((HostClock) board.clock.source()).save()).build();
+  }
+
+  /**
+   * Builds a machine from a checkpoint, whose digest is the source's at the checkpoint instant.
+   *
+   * @param plan what a guest-requested reset reloads, or null: a reset then ends the run as
+   *     unsupported
+   */
+  public static Machine restore(Checkpoint checkpoint, BootPlan plan, Uart16550.Output console)
+      throws CheckpointFormatException {
+    if (!checkpoint.isFull()) {
+      throw new CheckpointFormatException(
+          "an incremental checkpoint applies onto a restored machine (applyIncremental), it does"
+              + " not build one");
+    }
+    Machine m = restoreState(checkpoint.state(), plan, console);
+    m.board.ram.applyPages(checkpoint.memory());
+    m.board.ram.collectDirty(); // restoring is not guest activity
+    return m;
+  }
+
+  /**
+   * Brings a restored machine to an incremental checkpoint's instant: its CPU and device state, and
+   * the pages written since the generation it is relative to.
+   */
+  public void applyIncremental(Checkpoint delta) throws CheckpointFormatException {
+    loadState(delta.state());
+    board.ram.applyPages(delta.memory());
+    board.ram.collectDirty();
+  }
+
+  /**
+   * A machine with the checkpoint's CPU and device state and all-zero memory, for a restore that
+   * receives the pages afterwards ({@link org.crtrmotion.vm.checkpoint.CheckpointReader}).
+   */
+  public static Machine restoreState(MachineState state, BootPlan plan, Uart16550.Output console)
+      throws CheckpointFormatException {
+    MachineConfig config = StateChecks.config(state);
+    Machine m = new Machine(config, plan, console);
+    PowerControl power = plan == null ? new PowerWithoutPlan(m.new Power()) : m.new Power();
+    m.board =
+        new VirtBoard(
+            MachineConfig.RAM_BASE,
+            config.ramBytes(),
+            config.timeMode(),
+            config.instructionsPerTick(),
+            m.output,
+            power);
+    m.loadState(state);
+    m.board.bus.map(BootRom.BASE, BootRom.restore(state.getBootRom()));
+    if (state.hasHtif()) {
+      HtifState h = state.getHtif();
+      m.board.mmu.setStoreWatcher(
+          new Htif(m.board.ram, h.getTohost(), h.getFromhost(), m.output, power));
+    }
+    return m;
+  }
+
+  /** The CPU, clock, devices and counters of a state that fits this machine's board. */
+  public void loadState(MachineState state) throws CheckpointFormatException {
+    StateChecks.fits(state, board.ram, config);
+    try {
+      if (board.clock.source() instanceof VirtualClock v) {
+        v.restore(state.getClock().getVirtual());
+      } else {
+        ((HostClock) board.clock.source()).restore(state.getClock().getHost());
+      }
+      board.hart.restore(state.getHart());
+      board.clint.restore(state.getClint());
+      board.plic.restore(state.getPlic());
+      board.uart.restore(state.getUart());
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointFormatException("checkpoint state refused: " + e.getMessage(), e);
+    }
+    fdtAddress = state.getMachine().getFdtAddress();
+    instructionsBeforeReset = state.getMachine().getInstructionsBeforeReset();
+    outcome = null;
+  }
+
+  /** A restored machine without its boot plan cannot reload the images on a guest reset. */
+  private static final class PowerWithoutPlan implements PowerControl {
+    private final PowerControl power;
+
+    PowerWithoutPlan(PowerControl power) {
+      this.power = power;
+    }
+
+    @Override
+    public void powerOff(int exitCode) {
+      power.powerOff(exitCode);
+    }
+
+    @Override
+    public void reset() {
+      power.unsupported(
+          "the guest asked for a reset, but the machine was restored without its" + " boot images");
+    }
+
+    @Override
+    public void unsupported(String reason) {
+      power.unsupported(reason);
     }
   }
 }

@@ -1,6 +1,9 @@
 package org.crtrmotion.vm.memory;
 
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.crtrmotion.vm.state.Digestible;
 import org.crtrmotion.vm.state.StateHasher;
 
@@ -23,6 +26,10 @@ public final class GuestMemory implements Digestible {
   private final long[] dirty; // one bit per page, set by every write since the last collect
   private final long[] code; // one bit per page holding decoded instructions
   private final long[] watched; // one bit per page whose CPU stores are reported (HTIF tohost)
+  private final long[] shared; // one bit per page a snapshot may still share: copy before writing
+  private final int[] writtenIn; // per page, the generation of its last noted write (0: never)
+  private int generation = 1; // advanced by every snapshot and by startGeneration()
+  private final List<MemorySnapshot> snapshots = new CopyOnWriteArrayList<>(); // not closed yet
   private WriteTracker tracker = WriteTracker.NONE;
   private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
 
@@ -60,6 +67,8 @@ public final class GuestMemory implements Digestible {
     this.dirty = new long[(int) ((pageCount + 63) >>> 6)];
     this.code = new long[dirty.length];
     this.watched = new long[dirty.length];
+    this.shared = new long[dirty.length];
+    this.writtenIn = new int[(int) pageCount];
   }
 
   public void setWriteTracker(WriteTracker tracker) {
@@ -133,6 +142,10 @@ public final class GuestMemory implements Digestible {
 
   /** Every write path (CPU slow path, page-table A/D updates, device DMA) calls this first. */
   public void noteWrite(int pageIndex) {
+    if ((shared[pageIndex >>> 6] & (1L << pageIndex)) != 0) {
+      unshare(pageIndex);
+    }
+    writtenIn[pageIndex] = generation;
     dirty[pageIndex >>> 6] |= 1L << pageIndex;
     long bit = 1L << pageIndex;
     if ((code[pageIndex >>> 6] & bit) != 0) {
@@ -246,5 +259,106 @@ public final class GuestMemory implements Digestible {
         h.putInt(i).putBytes(p, 0, PAGE_SIZE);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- snapshots and generations
+
+  /**
+   * Shares every page with a new snapshot of memory as it is now. The machine keeps its arrays (so
+   * its TLBs and decoded pages stay valid); the first write to each page after this gives the
+   * snapshot a copy of the old contents. Call it on the machine's thread while it is paused.
+   */
+  public MemorySnapshot share() {
+    return share(0);
+  }
+
+  /**
+   * Like {@link #share()}, but the snapshot holds only the pages written since {@code
+   * sinceGeneration} (0: all pages), for the rounds of pre-copy.
+   */
+  public MemorySnapshot share(int sinceGeneration) {
+    byte[][] refs;
+    BitSet included = null;
+    if (sinceGeneration <= 0) {
+      refs = pages.clone();
+    } else {
+      included = writtenSince(sinceGeneration);
+      refs = new byte[pages.length][];
+      for (int i = included.nextSetBit(0); i >= 0; i = included.nextSetBit(i + 1)) {
+        refs[i] = pages[i];
+      }
+    }
+    MemorySnapshot s = new MemorySnapshot(this, refs, included, startGeneration());
+    snapshots.add(s);
+    // Every page, shared or not: noteWrite asks the snapshots, which know which they hold.
+    Arrays.fill(shared, -1L);
+    return s;
+  }
+
+  /**
+   * Starts a new generation and returns its number: pages written from now on are reported by
+   * {@link #writtenSince} for it. Drops cached write translations so that the next write to every
+   * page is noted.
+   */
+  public int startGeneration() {
+    generation++;
+    tracker.dirtyBitsCleared();
+    return generation;
+  }
+
+  public int generation() {
+    return generation;
+  }
+
+  /** The pages written in generation {@code since} or later (since >= 1). */
+  public BitSet writtenSince(int since) {
+    int from = Math.max(1, since);
+    BitSet set = new BitSet(pages.length);
+    for (int i = 0; i < writtenIn.length; i++) {
+      if (writtenIn[i] >= from) {
+        set.set(i);
+      }
+    }
+    return set;
+  }
+
+  /** Writes a page through the normal write path (dirty and code tracking); null = zeros. */
+  public void applyPage(int pageIndex, byte[] data) {
+    if (pageIndex < 0 || pageIndex >= pages.length) {
+      throw new IllegalArgumentException("page " + pageIndex + " is outside RAM");
+    }
+    if (data == null && pages[pageIndex] == null) {
+      return;
+    }
+    noteWrite(pageIndex);
+    if (data == null) {
+      Arrays.fill(pages[pageIndex], (byte) 0);
+    } else {
+      System.arraycopy(data, 0, page(pageIndex), 0, PAGE_SIZE);
+    }
+  }
+
+  /** Copies every page a snapshot holds onto this memory (a restore, a pre-copy round). */
+  public void applyPages(MemorySnapshot snapshot) {
+    byte[] buffer = new byte[PAGE_SIZE];
+    for (int i = 0; i < snapshot.pageCount(); i++) {
+      if (snapshot.includes(i)) {
+        applyPage(i, snapshot.copyPage(i, buffer) ? buffer : null);
+      }
+    }
+  }
+
+  private void unshare(int pageIndex) {
+    shared[pageIndex >>> 6] &= ~(1L << pageIndex);
+    byte[] p = pages[pageIndex];
+    if (p != null) {
+      for (MemorySnapshot s : snapshots) {
+        s.preserve(pageIndex, p);
+      }
+    }
+  }
+
+  void released(MemorySnapshot snapshot) {
+    snapshots.remove(snapshot);
   }
 }

@@ -2,6 +2,7 @@ package org.crtrmotion.vm.time;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.crtrmotion.vm.checkpoint.proto.HostClockState;
 
 /**
  * Guest time that follows the host's monotonic clock at 10 MHz. This is the realistic mode; every
@@ -63,5 +64,17 @@ public final class HostClock implements GuestClock {
   @Override
   public TimeMode mode() {
     return TimeMode.HOST;
+  }
+
+  /**
+   * Only the guest-visible time: host time does not travel, so a restored clock continues from the
+   * mtime of the checkpoint instant and follows its own host from there.
+   */
+  public HostClockState save() {
+    return HostClockState.newBuilder().setMtime(now()).build();
+  }
+
+  public void restore(HostClockState s) {
+    set(s.getMtime());
   }
 }

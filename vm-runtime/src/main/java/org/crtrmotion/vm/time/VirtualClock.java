@@ -1,6 +1,7 @@
 package org.crtrmotion.vm.time;
 
 import java.util.function.LongSupplier;
+import org.crtrmotion.vm.checkpoint.proto.VirtualClockState;
 
 /**
  * Guest time derived from the instruction count: one tick per {@code instructionsPerTick} retired
@@ -67,5 +68,18 @@ public final class VirtualClock implements GuestClock {
 
   public long idleInstructions() {
     return idleInstructions;
+  }
+
+  public VirtualClockState save() {
+    return VirtualClockState.newBuilder()
+        .setIdleInstructions(idleInstructions)
+        .setOffset(offset)
+        .build();
+  }
+
+  /** The instruction count comes from the restored hart; only what time adds to it is here. */
+  public void restore(VirtualClockState s) {
+    idleInstructions = s.getIdleInstructions();
+    offset = s.getOffset();
   }
 }

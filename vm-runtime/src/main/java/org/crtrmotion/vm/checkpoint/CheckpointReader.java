@@ -1,0 +1,180 @@
+package org.crtrmotion.vm.checkpoint;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.BitSet;
+import org.crtrmotion.vm.board.Uart16550;
+import org.crtrmotion.vm.checkpoint.proto.End;
+import org.crtrmotion.vm.checkpoint.proto.Frame;
+import org.crtrmotion.vm.checkpoint.proto.Header;
+import org.crtrmotion.vm.checkpoint.proto.MachineState;
+import org.crtrmotion.vm.checkpoint.proto.Page;
+import org.crtrmotion.vm.machine.BootPlan;
+import org.crtrmotion.vm.machine.Machine;
+import org.crtrmotion.vm.memory.GuestMemory;
+
+/**
+ * Reads what {@link CheckpointWriter} writes, straight into a machine, page batch by page batch.
+ * Anything it cannot accept is a {@link CheckpointFormatException} that names the problem; only
+ * failures of the stream itself are IOExceptions.
+ */
+public final class CheckpointReader {
+  static final int HEADER_CAP = 1 << 10;
+  static final int STATE_CAP = 1 << 20;
+  static final int BATCH_CAP = CheckpointWriter.PAGES_PER_BATCH * (GuestMemory.PAGE_SIZE + 16) + 64;
+
+  private CheckpointReader() {}
+
+  /**
+   * Builds a machine from a full checkpoint stream.
+   *
+   * @param plan what a guest-requested reset reloads, or null (see {@link Machine#restore})
+   */
+  public static Machine restore(InputStream in, BootPlan plan, Uart16550.Output console)
+      throws IOException, CheckpointFormatException {
+    Header header = readHeader(in);
+    if (header.getSinceGeneration() != 0) {
+      throw new CheckpointFormatException(
+          "an incremental checkpoint (since generation "
+              + header.getSinceGeneration()
+              + ") applies onto a restored machine, it does not build one");
+    }
+    MachineState state = readState(in, header);
+    Machine m = Machine.restoreState(state, plan, console);
+    readPages(in, m.board().ram, false);
+    return m;
+  }
+
+  /** Applies an incremental checkpoint stream onto a machine restored earlier. */
+  public static void applyIncremental(InputStream in, Machine target)
+      throws IOException, CheckpointFormatException {
+    Header header = readHeader(in);
+    if (header.getSinceGeneration() == 0) {
+      throw new CheckpointFormatException(
+          "a full checkpoint builds a machine (restore); it does not apply onto one");
+    }
+    MachineState state = readState(in, header);
+    target.loadState(state);
+    readPages(in, target.board().ram, true);
+  }
+
+  private static Header readHeader(InputStream in) throws IOException, CheckpointFormatException {
+    byte[] prefix = in.readNBytes(CheckpointWriter.MAGIC.length + 1);
+    if (prefix.length < CheckpointWriter.MAGIC.length
+        || !Arrays.equals(
+            prefix,
+            0,
+            CheckpointWriter.MAGIC.length,
+            CheckpointWriter.MAGIC,
+            0,
+            CheckpointWriter.MAGIC.length)) {
+      throw new CheckpointFormatException(
+          "not a crtr checkpoint: wrong magic (the stream does not start with CRTRCKP)");
+    }
+    if (prefix.length < CheckpointWriter.MAGIC.length + 1) {
+      throw Frames.truncated("format version");
+    }
+    checkVersion(prefix[CheckpointWriter.MAGIC.length] & 0xff);
+    Header h = parse(Frames.read(in, HEADER_CAP, "header"), "header", Header::parseFrom);
+    checkVersion(h.getFormatVersion());
+    return h;
+  }
+
+  private static void checkVersion(int version) throws CheckpointFormatException {
+    if (version != Checkpoint.FORMAT_VERSION) {
+      throw new CheckpointFormatException(
+          "checkpoint format version "
+              + version
+              + " is not supported: this reader reads version "
+              + Checkpoint.FORMAT_VERSION);
+    }
+  }
+
+  private static MachineState readState(InputStream in, Header header)
+      throws IOException, CheckpointFormatException {
+    MachineState s =
+        parse(
+            Frames.read(in, STATE_CAP, "machine state"), "machine state", MachineState::parseFrom);
+    if (s.getMachine().getRamBase() != header.getRamBase()
+        || s.getMachine().getRamBytes() != header.getRamBytes()) {
+      throw new CheckpointFormatException(
+          "corrupt checkpoint: the header and the machine state disagree on RAM");
+    }
+    return s;
+  }
+
+  private static void readPages(InputStream in, GuestMemory ram, boolean incremental)
+      throws IOException, CheckpointFormatException {
+    BitSet seen = new BitSet(ram.pageCount());
+    long pages = 0;
+    long batches = 0;
+    while (true) {
+      Frame f = parse(Frames.read(in, BATCH_CAP, "page batch"), "page batch", Frame::parseFrom);
+      if (f.hasEnd()) {
+        checkEnd(f.getEnd(), pages, batches);
+        ram.collectDirty(); // restoring is not guest activity
+        return;
+      }
+      if (!f.hasPages()) {
+        throw new CheckpointFormatException(
+            "corrupt checkpoint: a frame that is neither pages nor end");
+      }
+      batches++;
+      for (Page p : f.getPages().getPagesList()) {
+        applyPage(ram, p, seen, incremental);
+        pages++;
+      }
+    }
+  }
+
+  private static void applyPage(GuestMemory ram, Page p, BitSet seen, boolean incremental)
+      throws CheckpointFormatException {
+    int index = p.getIndex();
+    if (index < 0 || index >= ram.pageCount()) {
+      throw new CheckpointFormatException(
+          "corrupt checkpoint: page index "
+              + Integer.toUnsignedString(index)
+              + " is out of range (RAM has "
+              + ram.pageCount()
+              + " pages)");
+    }
+    if (seen.get(index)) {
+      throw new CheckpointFormatException("corrupt checkpoint: page " + index + " is duplicated");
+    }
+    seen.set(index);
+    int length = p.getData().size();
+    if (length == 0 && incremental) {
+      ram.applyPage(index, null);
+    } else if (length == GuestMemory.PAGE_SIZE) {
+      ram.applyPage(index, p.getData().toByteArray());
+    } else {
+      throw new CheckpointFormatException(
+          "corrupt checkpoint: page " + index + " has " + length + " bytes, not 4096");
+    }
+  }
+
+  private static void checkEnd(End end, long pages, long batches) throws CheckpointFormatException {
+    if (end.getPageCount() != pages || end.getBatchCount() != batches) {
+      throw new CheckpointFormatException(
+          String.format(
+              "corrupt checkpoint: the end says %d pages in %d batches, the stream had %d in %d",
+              end.getPageCount(), end.getBatchCount(), pages, batches));
+    }
+  }
+
+  private interface Parser<T> {
+    T parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  private static <T> T parse(byte[] bytes, String what, Parser<T> parser)
+      throws CheckpointFormatException {
+    try {
+      return parser.parse(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new CheckpointFormatException(
+          "corrupt checkpoint: the " + what + " does not parse: " + e.getMessage(), e);
+    }
+  }
+}
