@@ -8,14 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.crtrmotion.vm.input.InputFeed;
-import org.crtrmotion.vm.input.InputObserver;
-import org.crtrmotion.vm.input.RecordedInput;
+import org.crtrmotion.vm.input.ListFeed;
+import org.crtrmotion.vm.input.TraceRecorder;
 import org.crtrmotion.vm.loader.ElfLoader;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.machine.RunResult;
 import org.crtrmotion.vm.machine.StopReason;
 import org.crtrmotion.vm.time.TimeMode;
+import org.crtrmotion.vm.trace.InputEvent;
+import org.crtrmotion.vm.trace.TraceFiles;
+import org.crtrmotion.vm.trace.TraceHeader;
+import org.crtrmotion.vm.trace.TraceSegment;
+import org.crtrmotion.vm.trace.TraceWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,39 +30,28 @@ import org.junit.jupiter.params.provider.CsvSource;
  * cut short goes live and finishes the run.
  */
 class RecordReplayTest {
-  private static final class Recording implements InputObserver {
-    final List<RecordedInput> inputs = new ArrayList<>();
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 
-    @Override
-    public void timeRead(long at, long mtime) {
-      inputs.add(new RecordedInput(at, 0, RecordedInput.Kind.TIME_READ, mtime));
+  /** Records a machine's inputs through the trace format: writer, segments, file, reader. */
+  private static final class Recording {
+    final List<TraceSegment> segments = new ArrayList<>();
+    final TraceWriter writer = new TraceWriter(0, segments::add);
+    final List<InputEvent> inputs = new ArrayList<>();
+
+    Recording(Machine machine) {
+      machine.record(new TraceRecorder(writer));
     }
 
-    @Override
-    public void timerLine(long at, long traps, boolean raised, boolean during, long mtime) {
-      inputs.add(
-          new RecordedInput(
-              at,
-              traps,
-              RecordedInput.Kind.TIMER_LINE,
-              RecordedInput.Kind.timerLine(raised, during, mtime)));
+    /** Closes the trace at the machine's count, writes it to a file and reads it back. */
+    void finish(long endIcount, java.nio.file.Path file) throws Exception {
+      writer.finish(endIcount);
+      TraceFiles.write(file, TraceHeader.virt(128L << 20, TimeMode.HOST, 0), segments);
+      inputs.addAll(TraceFiles.read(file).events());
     }
   }
 
-  private static InputFeed feed(List<RecordedInput> inputs) {
-    return new InputFeed() {
-      int next;
-
-      @Override
-      public RecordedInput peek() {
-        return next < inputs.size() ? inputs.get(next) : null;
-      }
-
-      @Override
-      public RecordedInput next() {
-        return inputs.get(next++);
-      }
-    };
+  private static InputFeed feed(List<InputEvent> inputs) {
+    return new ListFeed(inputs);
   }
 
   private static Machine boot(String image, String bootargs, ByteArrayOutputStream console)
@@ -76,14 +70,14 @@ class RecordReplayTest {
   })
   void replayReachesTheRecordedDigestsAtTheRecordedCount(String image, String bootargs)
       throws Exception {
-    Recording recording = new Recording();
     ByteArrayOutputStream liveConsole = new ByteArrayOutputStream();
     Machine live = boot(image, bootargs, liveConsole);
-    live.record(recording);
+    Recording recording = new Recording(live);
     long liveStart = System.nanoTime();
     RunResult recorded = live.run(2_000_000_000L);
     double liveSeconds = (System.nanoTime() - liveStart) / 1e9;
     assertEquals(StopReason.POWER_OFF, recorded.reason(), recorded.detail());
+    recording.finish(recorded.instructions(), dir.resolve("trace"));
 
     ByteArrayOutputStream replayConsole = new ByteArrayOutputStream();
     Machine replay = boot(image, bootargs, replayConsole);
@@ -106,11 +100,11 @@ class RecordReplayTest {
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"idle.elf, 'period_us=3000 ticks=8'"})
   void replayCutShortGoesLiveAndTheGuestCarriesOn(String image, String bootargs) throws Exception {
-    Recording recording = new Recording();
     ByteArrayOutputStream liveConsole = new ByteArrayOutputStream();
     Machine live = boot(image, bootargs, liveConsole);
-    live.record(recording);
-    live.run(2_000_000_000L);
+    Recording recording = new Recording(live);
+    RunResult recorded = live.run(2_000_000_000L);
+    recording.finish(recorded.instructions(), dir.resolve("trace"));
     assertTrue(recording.inputs.size() > 4, "the guest read the clock");
 
     ByteArrayOutputStream afterLive = new ByteArrayOutputStream();
@@ -147,11 +141,11 @@ class RecordReplayTest {
         MachineConfig.defaults()
             .withTimeMode(TimeMode.HOST)
             .withBootargs("console=ttyS0 quiet crtr.workload=idle crtr.ticks=3 crtr.period_ms=5");
-    Recording recording = new Recording();
     Machine live = Machine.boot(config, plan, b -> {});
-    live.record(recording);
+    Recording recording = new Recording(live);
     RunResult recorded = live.run(3_000_000_000L);
     assertEquals(StopReason.POWER_OFF, recorded.reason(), recorded.detail());
+    recording.finish(recorded.instructions(), dir.resolve("trace"));
 
     Machine replay = Machine.boot(config, plan, b -> {});
     replay.replay(feed(recording.inputs), false);
@@ -169,7 +163,7 @@ class RecordReplayTest {
   @CsvSource({"idle.elf, 'period_us=3000 ticks=8'"})
   void aTraceThatDoesNotFitTheGuestIsReportedAsDivergence(String image, String bootargs)
       throws Exception {
-    List<RecordedInput> wrong = List.of(new RecordedInput(5, 0, RecordedInput.Kind.TIME_READ, 42));
+    List<InputEvent> wrong = List.of(InputEvent.timeRead(5, 42));
     Machine replay = boot(image, bootargs, new ByteArrayOutputStream());
     replay.replay(feed(wrong), false);
     RunResult r = replay.run(2_000_000_000L);
