@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "crtr-motion 0.1.0",
     description = "Live migration of virtual machines by checkpoint/recovery and trace/replay.",
-    subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
+      TraceStatsCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CrtrCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -273,9 +273,17 @@ public final class Machine {
     return board.digest();
   }
 
-  /** A running digest of every byte the guest sent to its console, suppressed or not. */
+  /**
+   * A running digest of every byte the guest sent to its console since boot or since {@link
+   * #restartOutputDigest()}, suppressed or not.
+   */
   public long outputDigest() {
     return output.digest();
+  }
+
+  /** Starts the output digest afresh, as a recording does at its checkpoint. */
+  public void restartOutputDigest() {
+    output.restart();
   }
 
   private void finishWith(RunResult r) {
@@ -287,7 +295,11 @@ public final class Machine {
 
   /** The guest's console output: counted into the output digest, passed on unless replaying. */
   private final class GuestOutput implements Uart16550.Output {
-    private final HashStream64 hash = Hashing.xxh3_64().hashStream();
+    private HashStream64 hash = Hashing.xxh3_64().hashStream();
+
+    void restart() {
+      hash = Hashing.xxh3_64().hashStream();
+    }
 
     @Override
     public void write(int b) {

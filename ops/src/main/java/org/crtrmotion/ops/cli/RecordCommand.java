@@ -1,0 +1,146 @@
+package org.crtrmotion.ops.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.crtrmotion.vm.checkpoint.Checkpoint;
+import org.crtrmotion.vm.checkpoint.CheckpointWriter;
+import org.crtrmotion.vm.input.TraceRecorder;
+import org.crtrmotion.vm.machine.Machine;
+import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.machine.StopReason;
+import org.crtrmotion.vm.trace.TraceFiles;
+import org.crtrmotion.vm.trace.TraceHeader;
+import org.crtrmotion.vm.trace.TraceSegment;
+import org.crtrmotion.vm.trace.TraceWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code crtr record}: runs a guest, checkpoints it at an instruction, records every input from
+ * there, and saves checkpoint, trace and the final digests. The checkpoint is written by another
+ * thread while the guest runs on: its memory is shared copy-on-write.
+ */
+@Command(
+    name = "record",
+    description = {
+      "Runs a guest, takes a checkpoint at instruction N (--checkpoint-at), records its inputs"
+          + " from",
+      "there, and saves checkpoint, trace and the final digest in DIR (--out)."
+    },
+    mixinStandardHelpOptions = true)
+final class RecordCommand implements Callable<Integer> {
+  @Mixin MachineOptions machineOptions;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      required = true,
+      description = "where to save the recording")
+  Path out;
+
+  @Option(
+      names = "--checkpoint-at",
+      paramLabel = "N",
+      description = "instruction count of the checkpoint (default 0)")
+  long checkpointAt;
+
+  @Option(
+      names = "--for",
+      paramLabel = "N",
+      description = "record N instructions (default: until the guest ends)")
+  long forInstructions;
+
+  @Override
+  public Integer call() throws Exception {
+    if (checkpointAt < 0 || forInstructions < 0) {
+      System.err.println("crtr record: --checkpoint-at and --for must not be negative");
+      return RunCommand.EXIT_BAD_INPUT;
+    }
+    MachineOptions.Machine spec;
+    try {
+      spec = machineOptions.resolve();
+    } catch (MachineOptions.BadInput e) {
+      System.err.println("crtr record: " + e.getMessage());
+      return RunCommand.EXIT_BAD_INPUT;
+    }
+    Files.createDirectories(out);
+    try (ConsoleOutput console = new ConsoleOutput()) {
+      Machine machine = Machine.boot(spec.config(), spec.plan(), console);
+      if (checkpointAt > 0) {
+        RunResult before = machine.run(checkpointAt);
+        if (before.reason() != StopReason.INSTRUCTION_LIMIT) {
+          console.flush();
+          System.err.println(
+              "crtr record: the guest ended before instruction "
+                  + checkpointAt
+                  + ": "
+                  + before.detail());
+          return 1;
+        }
+      }
+      long pauseStart = System.nanoTime();
+      Checkpoint checkpoint = machine.checkpoint();
+      long pauseNanos = System.nanoTime() - pauseStart;
+      long start = machine.board().hart.instret();
+      List<TraceSegment> segments = new ArrayList<>();
+      TraceWriter writer = new TraceWriter(start, segments::add);
+      machine.record(new TraceRecorder(writer));
+      machine.restartOutputDigest();
+      CompletableFuture<CheckpointWriter.Written> saving =
+          CompletableFuture.supplyAsync(() -> save(checkpoint, out.resolve(Recording.CHECKPOINT)));
+
+      long limit = forInstructions == 0 ? 0 : machine.instructionsRetired() + forInstructions;
+      long runStart = System.nanoTime();
+      RunResult result = GuardedRun.run(machine, limit, console::flush);
+      double seconds = (System.nanoTime() - runStart) / 1e9;
+      CheckpointWriter.Written written = saving.get();
+      checkpoint.close();
+
+      long end = machine.board().hart.instret();
+      writer.finish(end);
+      TraceFiles.write(
+          out.resolve(Recording.TRACE),
+          TraceHeader.virt(spec.config().ramBytes(), spec.config().timeMode(), start),
+          segments);
+      Recording recording =
+          new Recording(
+              checkpoint.instructions(),
+              machine.instructionsRetired(),
+              machine.digest(),
+              machine.outputDigest(),
+              result.reason().name());
+      recording.write(out);
+      long events = segments.stream().mapToLong(TraceSegment::eventCount).sum();
+      System.err.println(Summary.line(result, seconds));
+      System.err.printf(
+          Locale.ROOT,
+          "crtr record: checkpoint at %,d instructions (pause %.0f µs, %,d bytes, %,d pages); %,d"
+              + " inputs recorded to %,d; digest %s; saved in %s%n",
+          recording.startInstructions(),
+          pauseNanos / 1e3,
+          written.bytes(),
+          written.pages(),
+          events,
+          recording.endInstructions(),
+          recording.digest(),
+          out);
+      return 0;
+    }
+  }
+
+  private static CheckpointWriter.Written save(Checkpoint checkpoint, Path file) {
+    try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      return CheckpointWriter.write(checkpoint, o);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

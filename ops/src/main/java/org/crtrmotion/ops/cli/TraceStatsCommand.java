@@ -1,0 +1,83 @@
+package org.crtrmotion.ops.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.crtrmotion.vm.trace.EventKind;
+import org.crtrmotion.vm.trace.InputEvent;
+import org.crtrmotion.vm.trace.Trace;
+import org.crtrmotion.vm.trace.TraceFiles;
+import org.crtrmotion.vm.trace.TraceStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code crtr trace-stats}: what a recording's trace holds and what it costs. */
+@Command(
+    name = "trace-stats",
+    description =
+        "Prints a recording's events by kind, bytes, bytes per million instructions and per second"
+            + " of guest time.",
+    mixinStandardHelpOptions = true)
+final class TraceStatsCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "DIR", description = "a directory written by crtr record")
+  Path dir;
+
+  @Override
+  public Integer call() {
+    Trace trace;
+    TraceStats stats;
+    try {
+      trace = TraceFiles.read(dir.resolve(Recording.TRACE));
+      stats = TraceStats.of(trace.segments());
+    } catch (Exception e) {
+      System.err.println("crtr trace-stats: " + dir + ": " + RunCommand.message(e));
+      return RunCommand.EXIT_BAD_INPUT;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "trace %s: %s time, instructions %,d..%,d (%,d)%n",
+        dir.resolve(Recording.TRACE),
+        trace.header().timeMode().name().toLowerCase(Locale.ROOT),
+        stats.firstIcount(),
+        stats.lastIcount(),
+        stats.instructions());
+    for (EventKind kind : EventKind.values()) {
+      long n = stats.eventsByKind().getOrDefault(kind, 0L);
+      if (n > 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "  %-14s %,12d events %,14d bytes (%.2f bytes/event)%n",
+            kind,
+            n,
+            stats.eventBytesByKind().getOrDefault(kind, 0L),
+            stats.bytesPerEvent(kind));
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  %,d segments, %,d event bytes, %,d bytes on disk%n",
+        stats.segments(),
+        stats.eventBytes(),
+        stats.wireBytes());
+    System.out.printf(
+        Locale.ROOT,
+        "  %.1f bytes per million instructions%n",
+        stats.bytesPerMillionInstructions());
+    long first = -1;
+    long last = -1;
+    for (InputEvent e : trace.events()) {
+      if (e.kind() == EventKind.TIME_READ || e.kind() == EventKind.WFI_WAKE) {
+        first = first < 0 ? e.value() : first;
+        last = e.value();
+      }
+    }
+    if (first >= 0 && last > first) {
+      System.out.printf(
+          Locale.ROOT,
+          "  %.1f bytes per second of guest time (%.3f s of guest time read)%n",
+          stats.bytesPerGuestSecond(first, last),
+          (last - first) / 1e7);
+    }
+    return 0;
+  }
+}
