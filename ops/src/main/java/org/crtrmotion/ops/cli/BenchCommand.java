@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Benchmarks, reported against a baseline measured in the same run.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCpuCommand.class, BenchBootCommand.class})
+    subcommands = {BenchCpuCommand.class, BenchBootCommand.class, BenchRecordCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
