@@ -143,6 +143,8 @@ class RecordReplayTest {
             .withBootargs("console=ttyS0 quiet crtr.workload=idle crtr.ticks=3 crtr.period_ms=5");
     Machine live = Machine.boot(config, plan, b -> {});
     Recording recording = new Recording(live);
+    live.run(25_000_000L); // the 8250 driver is up: typed bytes raise its receive interrupt
+    live.consoleInput("typed on the host\n".getBytes(StandardCharsets.ISO_8859_1));
     RunResult recorded = live.run(3_000_000_000L);
     assertEquals(StopReason.POWER_OFF, recorded.reason(), recorded.detail());
     recording.finish(recorded.instructions(), dir.resolve("trace"));
@@ -157,6 +159,34 @@ class RecordReplayTest {
     System.out.printf(
         "linux idle: %d inputs over %,d instructions%n",
         recording.inputs.size(), recorded.instructions());
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  void consoleInputAtRandomMomentsReplaysExactly(long seed) throws Exception {
+    java.util.Random random = new java.util.Random(seed);
+    String bootargs = "wss=1M rate=64 period_us=500 ticks=60 report=20";
+    Machine live = boot("memory.elf", bootargs, new ByteArrayOutputStream());
+    Recording recording = new Recording(live);
+    RunResult r;
+    do {
+      byte[] typed = new byte[1 + random.nextInt(6)];
+      random.nextBytes(typed);
+      live.consoleInput(typed);
+      r = live.run(live.instructionsRetired() + 1 + random.nextInt(400_000));
+    } while (r.reason() == StopReason.INSTRUCTION_LIMIT);
+    assertEquals(StopReason.POWER_OFF, r.reason(), r.detail());
+    recording.finish(r.instructions(), dir.resolve("trace"));
+    assertTrue(
+        recording.inputs.stream()
+            .anyMatch(e -> e.kind() == org.crtrmotion.vm.trace.EventKind.CONSOLE_INPUT));
+
+    Machine replay = boot("memory.elf", bootargs, new ByteArrayOutputStream());
+    replay.replay(feed(recording.inputs), false);
+    RunResult replayed = replay.run(2_000_000_000L);
+    assertEquals(StopReason.POWER_OFF, replayed.reason(), replayed.detail());
+    assertEquals(r.instructions(), replayed.instructions());
+    assertEquals(live.digest(), replay.digest());
   }
 
   @ParameterizedTest(name = "{0}")

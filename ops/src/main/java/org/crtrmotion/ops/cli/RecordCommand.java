@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs a guest, takes a checkpoint at instruction N (--checkpoint-at), records its inputs"
           + " from",
-      "there, and saves checkpoint, trace and the final digest in DIR (--out)."
+      "there (host-clock reads, timer interrupts, console input from --input), and saves",
+      "checkpoint, trace and the final digest in DIR (--out)."
     },
     mixinStandardHelpOptions = true)
 final class RecordCommand implements Callable<Integer> {
@@ -57,6 +58,12 @@ final class RecordCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "record N instructions (default: until the guest ends)")
   long forInstructions;
+
+  @Option(
+      names = "--input",
+      paramLabel = "FILE",
+      description = "bytes typed on the guest's console once the recording starts")
+  Path input;
 
   @Override
   public Integer call() throws Exception {
@@ -94,6 +101,9 @@ final class RecordCommand implements Callable<Integer> {
       TraceWriter writer = new TraceWriter(start, segments::add);
       machine.record(new TraceRecorder(writer));
       machine.restartOutputDigest();
+      if (input != null) {
+        machine.consoleInput(Files.readAllBytes(input));
+      }
       CompletableFuture<CheckpointWriter.Written> saving =
           CompletableFuture.supplyAsync(() -> save(checkpoint, out.resolve(Recording.CHECKPOINT)));
 

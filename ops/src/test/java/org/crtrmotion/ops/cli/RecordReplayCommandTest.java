@@ -66,6 +66,29 @@ class RecordReplayCommandTest {
   }
 
   @Test
+  void consoleInputFromAFileIsRecordedAndReplayed() throws Exception {
+    Path typed = dir.resolve("typed");
+    Files.writeString(typed, "hello, guest");
+    Path rec = dir.resolve("rec");
+    assertEquals(
+        0,
+        crtr(
+            "record",
+            "idle.elf",
+            "--append",
+            "period_us=2000 ticks=6",
+            "--input",
+            typed.toString(),
+            "--out",
+            rec.toString()),
+        err.toString());
+    assertEquals(0, crtr("trace-stats", rec.toString()));
+    assertTrue(out.toString().contains("CONSOLE_INPUT"), out.toString());
+    assertEquals(0, crtr("replay", rec.toString()), err.toString());
+    assertTrue(out.toString().contains("equals the recording"), out.toString());
+  }
+
+  @Test
   void traceStatsCountsTheRecordedInputs() {
     Path rec = recordIdle();
     assertEquals(0, crtr("trace-stats", rec.toString()), err.toString());

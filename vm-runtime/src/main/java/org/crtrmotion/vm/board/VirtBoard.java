@@ -56,6 +56,8 @@ public final class VirtBoard {
     }
     mmu = new Mmu(hart, ram, bus);
     interpreter = new Interpreter(hart, mmu, clint);
+    clock.connectConsole(uart::receive);
+    interpreter.setBetweenInstructions(clock::deliverBetweenInstructions);
   }
 
   /**

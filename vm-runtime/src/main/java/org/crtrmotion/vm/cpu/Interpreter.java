@@ -34,6 +34,7 @@ public final class Interpreter {
   private long lastTrapInstret = -1; // the instruction count at the last exception
   private int trapsInPlace; // exceptions in a row that returned to the pc that raised them
   private String stuckReason;
+  private Runnable betweenInstructions = () -> {};
 
   public Interpreter(Hart hart, Mmu mmu, Timer timer) {
     this.h = hart;
@@ -44,6 +45,11 @@ public final class Interpreter {
 
   public Hart hart() {
     return h;
+  }
+
+  /** Runs at every look-around point between instructions: where external input enters. */
+  public void setBetweenInstructions(Runnable action) {
+    this.betweenInstructions = action;
   }
 
   /** Asks a running {@link #run} to return {@link #EXIT_STOP} soon; callable from any thread. */
@@ -430,6 +436,7 @@ public final class Interpreter {
     if (h.instret >= budgetEnd) {
       return EXIT_BUDGET;
     }
+    betweenInstructions.run();
     timer.sync();
     h.nextCheck = Long.MAX_VALUE; // taking an interrupt may lower it again
     h.takeInterrupt();

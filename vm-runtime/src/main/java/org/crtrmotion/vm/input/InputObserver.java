@@ -9,9 +9,12 @@ public interface InputObserver {
   void timeRead(long instructionCount, long mtime);
 
   /**
-   * The machine timer's line changed because host time passed (or stopped passing) mtimecmp:
-   * during the instruction at {@code instructionCount} (a guest write to the timer), or between
+   * The machine timer's line changed because host time passed (or stopped passing) mtimecmp: during
+   * the instruction at {@code instructionCount} (a guest write to the timer), or between
    * instructions after {@code traps} traps since reset.
    */
   void timerLine(long instructionCount, long traps, boolean raised, boolean duringInstruction);
+
+  /** The UART received {@code b} from the host, between instructions after {@code traps} traps. */
+  void consoleInput(long instructionCount, long traps, int b);
 }

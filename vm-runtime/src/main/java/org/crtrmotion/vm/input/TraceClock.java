@@ -29,6 +29,9 @@ public final class TraceClock implements GuestClock {
   private long lastRead; // the last time the guest saw, to keep it monotonic across going live
   private String divergence; // why replay could not follow the trace, or null
   private Runnable onDivergence = () -> {};
+  private final java.util.concurrent.ConcurrentLinkedQueue<Integer> hostConsole =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private java.util.function.IntPredicate console = b -> false; // the UART: false when full
 
   public TraceClock(GuestClock live, LongSupplier instret, LongSupplier traps) {
     this.live = live;
@@ -39,6 +42,49 @@ public final class TraceClock implements GuestClock {
   /** The clock behind the boundary: the virtual or host clock the machine was built with. */
   public GuestClock source() {
     return live;
+  }
+
+  /** Where console input goes: the UART's receiver, which answers false when its FIFO is full. */
+  public void connectConsole(java.util.function.IntPredicate receiver) {
+    this.console = receiver;
+  }
+
+  /**
+   * Bytes typed on the host for the guest's console; callable from any thread. They reach the UART
+   * between instructions, as its FIFO has room, and each is an input a recorder sees.
+   */
+  public void offerConsole(byte[] bytes) {
+    for (byte b : bytes) {
+      hostConsole.add(b & 0xff);
+    }
+    live.wake();
+  }
+
+  /**
+   * Between instructions: hands the UART the console bytes waiting on the host (live) or the ones
+   * the trace has at this very point (replay).
+   */
+  public void deliverBetweenInstructions() {
+    if (feed == null) {
+      Integer b;
+      while ((b = hostConsole.peek()) != null && console.test(b)) {
+        hostConsole.poll();
+        if (observer != null) {
+          observer.consoleInput(instret.getAsLong(), traps.getAsLong(), b);
+        }
+      }
+      return;
+    }
+    long at = instret.getAsLong();
+    InputEvent in = feed.peek();
+    while (in != null
+        && in.kind() == EventKind.CONSOLE_INPUT
+        && in.instructionCount() == at
+        && in.traps() == traps.getAsLong()) {
+      console.test(feed.next().consoleByte());
+      in = feed.peek();
+    }
+    endOfTraceCheck();
   }
 
   /** From now on, every input is also shown to {@code observer} (null stops recording). */
@@ -66,13 +112,18 @@ public final class TraceClock implements GuestClock {
     return divergence;
   }
 
+  /** Whether time itself comes from the trace: a replay of host time (virtual time is computed). */
+  private boolean replayingTime() {
+    return feed != null && live.mode() == TimeMode.HOST;
+  }
+
   private boolean recordingHostTime() {
     return observer != null && live.mode() == TimeMode.HOST;
   }
 
   @Override
   public long read() {
-    if (feed == null) {
+    if (!replayingTime()) {
       long t = live.now();
       if (recordingHostTime()) {
         observer.timeRead(instret.getAsLong(), t);
@@ -90,7 +141,7 @@ public final class TraceClock implements GuestClock {
 
   @Override
   public boolean reached(long mtimecmp, boolean duringInstruction) {
-    if (feed == null) {
+    if (!replayingTime()) {
       long t = live.now();
       boolean now = Long.compareUnsigned(t, mtimecmp) >= 0;
       if (now != level && recordingHostTime()) {
@@ -122,7 +173,7 @@ public final class TraceClock implements GuestClock {
 
   @Override
   public long now() {
-    return feed == null ? live.now() : lastRead;
+    return replayingTime() ? lastRead : live.now();
   }
 
   @Override
@@ -133,24 +184,29 @@ public final class TraceClock implements GuestClock {
 
   @Override
   public long instructionsUntil(long mtime) {
-    if (feed == null) {
-      return live.instructionsUntil(mtime);
-    }
-    InputEvent in = feed.peek();
+    return replayingTime()
+        ? instructionsUntilNextInput()
+        : Math.min(live.instructionsUntil(mtime), instructionsUntilNextInput());
+  }
+
+  /** Replaying, how far the next recorded input is: the interpreter must stop there. */
+  private long instructionsUntilNextInput() {
+    InputEvent in = feed == null ? null : feed.peek();
     return in == null ? Long.MAX_VALUE : Math.max(0, in.instructionCount() - instret.getAsLong());
   }
 
   @Override
   public long instructionsUntilTimerChange(long mtimecmp, boolean raised) {
     // Replaying, the line changes exactly where the trace says, whatever the deadline.
-    return feed == null
-        ? live.instructionsUntilTimerChange(mtimecmp, raised)
-        : instructionsUntil(mtimecmp);
+    return replayingTime()
+        ? instructionsUntilNextInput()
+        : Math.min(
+            live.instructionsUntilTimerChange(mtimecmp, raised), instructionsUntilNextInput());
   }
 
   @Override
   public void idleUntil(long mtime) throws InterruptedException {
-    if (feed == null) {
+    if (!replayingTime()) {
       live.idleUntil(mtime);
     }
     // Replaying, the wake-up is the next recorded timer event, at this very instruction count.

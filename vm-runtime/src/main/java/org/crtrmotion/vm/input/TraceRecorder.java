@@ -17,7 +17,13 @@ public final class TraceRecorder implements InputObserver {
   }
 
   @Override
-  public void timerLine(long instructionCount, long traps, boolean raised, boolean duringInstruction) {
+  public void timerLine(
+      long instructionCount, long traps, boolean raised, boolean duringInstruction) {
     writer.irqLine(instructionCount, Causes.IRQ_M_TIMER, raised, duringInstruction, traps);
+  }
+
+  @Override
+  public void consoleInput(long instructionCount, long traps, int b) {
+    writer.consoleInput(instructionCount, b, traps);
   }
 }

@@ -268,6 +268,11 @@ public final class Machine {
         () -> finishWith(new RunResult(StopReason.DIVERGED, 0, 0, board.clock.divergence())));
   }
 
+  /** Console input for the guest, typed on the host; callable from any thread. */
+  public void consoleInput(byte[] bytes) {
+    board.clock.offerConsole(bytes);
+  }
+
   /** The digest of the machine's architectural state; call it between runs. */
   public StateDigest digest() {
     return board.digest();

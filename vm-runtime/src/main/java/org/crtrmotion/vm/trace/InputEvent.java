@@ -45,8 +45,8 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
   }
 
   /**
-   * A line change placed exactly: between instructions after {@code traps} traps since reset
-   * (a trap moves the pc without retiring, so the count alone is ambiguous there), or during the
+   * A line change placed exactly: between instructions after {@code traps} traps since reset (a
+   * trap moves the pc without retiring, so the count alone is ambiguous there), or during the
    * instruction at that count (a guest write to the device changed it).
    */
   public static InputEvent irqLine(
@@ -59,7 +59,29 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
   }
 
   public static InputEvent consoleInput(long instructionCount, int unsignedByte) {
-    return new InputEvent(instructionCount, EventKind.CONSOLE_INPUT, unsignedByte, NO_BYTES);
+    return consoleInput(instructionCount, unsignedByte, 0);
+  }
+
+  /** A byte the UART received between instructions, after {@code traps} traps since reset. */
+  public static InputEvent consoleInput(long instructionCount, int unsignedByte, long traps) {
+    return new InputEvent(
+        instructionCount, EventKind.CONSOLE_INPUT, packConsole(unsignedByte, traps), NO_BYTES);
+  }
+
+  static long packConsole(int unsignedByte, long traps) {
+    if (unsignedByte < 0 || unsignedByte > 0xff) {
+      throw new IllegalArgumentException(
+          "console input " + unsignedByte + " is not a byte (0 to 255)");
+    }
+    if (traps < 0 || traps > (Long.MAX_VALUE >>> 8)) {
+      throw new IllegalArgumentException("trap count " + traps + " is out of range");
+    }
+    return traps << 8 | unsignedByte;
+  }
+
+  /** For {@link EventKind#CONSOLE_INPUT}: the byte received. */
+  public int consoleByte() {
+    return (int) value & 0xff;
   }
 
   public static InputEvent wfiWake(long instructionCount, long mtime) {
@@ -82,7 +104,9 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
     return (value & DURING) != 0;
   }
 
-  /** For {@link EventKind#IRQ_LINE}: traps taken since reset when it changed. */
+  /**
+   * For {@link EventKind#IRQ_LINE} and {@link EventKind#CONSOLE_INPUT}: traps taken since reset.
+   */
   public long traps() {
     return value >>> TRAPS_SHIFT;
   }
@@ -124,8 +148,8 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
             ? "IRQ_LINE value " + value + " does not pack a line, a level, a phase and a trap count"
             : null;
       case CONSOLE_INPUT:
-        return value < 0 || value > 0xff
-            ? "CONSOLE_INPUT value " + value + " is not a byte (0 to 255)"
+        return value < 0
+            ? "CONSOLE_INPUT value " + value + " does not pack a byte and a trap count"
             : null;
       case PACKET:
         if (value < 0 || value > Integer.MAX_VALUE) {
@@ -161,8 +185,11 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
   public String toString() {
     String payload =
         switch (kind) {
-          case IRQ_LINE -> "line " + line() + (level() ? " high" : " low")
-              + (duringInstruction() ? " during" : " after " + traps() + " traps");
+          case IRQ_LINE ->
+              "line "
+                  + line()
+                  + (level() ? " high" : " low")
+                  + (duringInstruction() ? " during" : " after " + traps() + " traps");
           case PACKET -> "device " + value + ", " + bytes.length + " bytes";
           default -> Long.toString(value);
         };

@@ -91,10 +91,6 @@ final class SegmentDecoder {
         value = previousMtime + Varints.unzigzag(readVarint());
         previousMtime = value;
       }
-      case CONSOLE_INPUT -> {
-        need(1);
-        value = buf[pos++] & 0xff;
-      }
       case PACKET -> {
         value = readVarint();
         long length = readVarint();
@@ -106,7 +102,7 @@ final class SegmentDecoder {
         bytesLength = (int) length;
         pos += bytesLength;
       }
-      case IRQ_LINE -> value = readVarint();
+      case IRQ_LINE, CONSOLE_INPUT -> value = readVarint();
     }
     String problem = InputEvent.payloadProblem(kind, value, bytesLength);
     if (problem != null) {

@@ -31,7 +31,6 @@ final class SegmentEncoder {
   static int maxEncodedSize(EventKind kind, int byteCount) {
     int head = Varints.size(kind.tag()) + Varints.MAX_BYTES;
     return switch (kind) {
-      case CONSOLE_INPUT -> head + 1;
       case PACKET -> head + Varints.MAX_BYTES + 5 + byteCount;
       default -> head + Varints.MAX_BYTES;
     };
@@ -48,14 +47,13 @@ final class SegmentEncoder {
         pos = Varints.write(buf, pos, Varints.zigzag(value - previousMtime));
         previousMtime = value;
       }
-      case CONSOLE_INPUT -> buf[pos++] = (byte) value;
       case PACKET -> {
         pos = Varints.write(buf, pos, value);
         pos = Varints.write(buf, pos, bytes.length);
         System.arraycopy(bytes, 0, buf, pos, bytes.length);
         pos += bytes.length;
       }
-      case IRQ_LINE -> pos = Varints.write(buf, pos, value);
+      case IRQ_LINE, CONSOLE_INPUT -> pos = Varints.write(buf, pos, value);
     }
     size = pos;
     count++;

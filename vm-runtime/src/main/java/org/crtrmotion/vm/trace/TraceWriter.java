@@ -89,7 +89,12 @@ public final class TraceWriter {
   }
 
   public void consoleInput(long icount, int unsignedByte) {
-    add(icount, EventKind.CONSOLE_INPUT, unsignedByte, NO_BYTES);
+    consoleInput(icount, unsignedByte, 0);
+  }
+
+  /** See {@link InputEvent#consoleInput(long, int, long)}. */
+  public void consoleInput(long icount, int unsignedByte, long traps) {
+    add(icount, EventKind.CONSOLE_INPUT, InputEvent.packConsole(unsignedByte, traps), NO_BYTES);
   }
 
   public void wfiWake(long icount, long mtime) {

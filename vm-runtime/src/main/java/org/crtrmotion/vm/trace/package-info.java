@@ -15,7 +15,7 @@
  * tag kind           value                         payload on the wire
  *  1  TIME_READ      mtime ticks the guest read    zig-zag varint: value - previous mtime
  *  2  IRQ_LINE       line &lt;&lt; 1 | level (mip bit)   varint: value (0 to 127)
- *  3  CONSOLE_INPUT  the byte the UART received    1 raw byte
+ *  3  CONSOLE_INPUT  the byte the UART received    varint of traps << 8 | byte
  *  4  WFI_WAKE       mtime the hart woke at        zig-zag varint: value - previous mtime
  *  5  PACKET         network device index          varint: value, varint: length, the bytes
  * </pre>
