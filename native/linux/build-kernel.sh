@@ -68,8 +68,10 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 # --- Cache keys. The Image's key covers everything that goes into it; the build tree's key
 # leaves out /init's sources, so a change to /init only regenerates the initramfs and relinks.
 init_sources=("$here"/init/*.c)
+# The workload code /init shares with the bare-metal guests.
+common_headers=("$here"/../common/*.h)
 tree_key=$( { cat "$self" "$here/crtr.config"; printf '%s' "$versions"; } | sha256sum | cut -c1-16)
-key=$( { echo "$tree_key"; cat "${init_sources[@]}"; } | sha256sum | cut -c1-16)
+key=$( { echo "$tree_key"; cat "${init_sources[@]}" "${common_headers[@]}"; } | sha256sum | cut -c1-16)
 out="$cache/$key"
 image="$out/Image"
 
@@ -132,7 +134,7 @@ say "compiling /init"
 # -ffp-contract=off: a*b+c stays two roundings unless the source asks for fma, as in the
 # bare-metal guests, so the checksums match theirs. -fno-math-errno lets sqrt be one fsqrt.d.
 run riscv64-linux-gnu-gcc -static -O2 -march=rv64gc -mabi=lp64d -ffp-contract=off \
-	-fno-math-errno -Wall -Wextra -Werror -s -o "$build/crtr-init" "${init_sources[@]}"
+	-fno-math-errno -Wall -Wextra -Werror -I"$here/../common" -s -o "$build/crtr-init" "${init_sources[@]}"
 # gen_init_cpio stores a file's own mtime; everything else gets KBUILD_BUILD_TIMESTAMP's.
 touch -d @0 "$build/crtr-init"
 cat >"$build/crtr-initramfs.list" <<EOF
