@@ -9,75 +9,17 @@
 #include <stdlib.h>
 #include "runtime.h"
 
-#define PAGE 4096u
-#define WORDS_PER_PAGE (PAGE / 8)
-#define WORDS_PER_LINE 8 /* a 64-byte cache line */
+#include "memory_work.h"
+
 #define DEFAULT_RAM_END (0x80000000ull + (128ull << 20))
 
 extern char __stack[]; /* end of the image's RAM region (see the Makefile's layout) */
 
-static uint64_t *ws;
-static uint64_t npages;
-
-/* The value of every word in page `page` that was last written in generation `gen`
- * (0 = the initial fill); the word index enters linearly so a whole page costs one hash. */
-static uint64_t page_seed(uint64_t page, uint64_t gen)
-{
-	uint64_t x = (page << 24) ^ gen;
-	x *= 0x9e3779b97f4a7c15ull;
-	return x ^ (x >> 29);
-}
-#define WORD_STEP 0xd6e8feb86659fd93ull
-
-/* Dirtying writes the first word of each cache line, so every line of the page changes. */
-static void dirty_page(uint64_t page, uint64_t gen)
-{
-	uint64_t *p = ws + page * WORDS_PER_PAGE, v = page_seed(page, gen);
-	for (unsigned w = 0; w < WORDS_PER_PAGE; w += WORDS_PER_LINE)
-		p[w] = v ^ (w * WORD_STEP);
-}
-
-static void fill(void)
-{
-	for (uint64_t page = 0; page < npages; page++) {
-		uint64_t *p = ws + page * WORDS_PER_PAGE, v = page_seed(page, 0);
-		for (unsigned w = 0; w < WORDS_PER_PAGE; w++)
-			p[w] = v ^ (w * WORD_STEP);
-	}
-}
-
-static void mismatch(const uint64_t *at, uint64_t expect)
+static void memory_work_mismatch(const uint64_t *at, uint64_t expect)
 {
 	printf("memory: self-check failed at 0x%lx: expected %016lx, found %016lx\n",
 	       (uint64_t)(uintptr_t)at, expect, *at);
 	exit(EXIT_SELF_CHECK);
-}
-
-/* After `dirtied` page writes, page p has been rewritten once per sweep that reached it. */
-static uint64_t verify(uint64_t dirtied)
-{
-	uint64_t h = FNV1A64_INIT;
-	for (uint64_t page = 0; page < npages; page++) {
-		uint64_t gen = dirtied > page ? (dirtied - 1 - page) / npages + 1 : 0;
-		uint64_t line_seed = page_seed(page, gen), rest_seed = page_seed(page, 0);
-		const uint64_t *p = ws + page * WORDS_PER_PAGE;
-		uint64_t step = 0;
-		for (unsigned line = 0; line < WORDS_PER_PAGE / WORDS_PER_LINE; line++) {
-			uint64_t expect = line_seed ^ step;
-			if (*p != expect)
-				mismatch(p, expect);
-			h = (h ^ *p++) * 0x100000001b3ull;
-			step += WORD_STEP;
-			for (unsigned w = 1; w < WORDS_PER_LINE; w++) {
-				expect = rest_seed ^ step;
-				if (*p != expect)
-					mismatch(p, expect);
-				h = (h ^ *p++) * 0x100000001b3ull;
-				step += WORD_STEP;
-			}
-		}
-	}
-	return h ^ (h >> 32);
 }
 
 /* Free RAM for the working set: from the end of the image to the end of RAM or to the
