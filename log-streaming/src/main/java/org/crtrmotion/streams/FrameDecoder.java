@@ -7,11 +7,11 @@ import static org.crtrmotion.streams.FrameException.Problem.GAP;
 import static org.crtrmotion.streams.FrameException.Problem.MALFORMED;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.util.List;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.crtrmotion.streams.proto.StreamsProto.FrameKind;
 import org.crtrmotion.streams.proto.StreamsProto.StreamFrame;
@@ -32,14 +32,37 @@ public final class FrameDecoder {
     this.streamId = Objects.requireNonNull(streamId, "streamId");
   }
 
-  /** A flow that expects frame 0 first each time it is materialised. */
+  /**
+   * A flow that expects frame 0 first each time it is materialised, completes after the {@code END}
+   * frame (which it does not emit) and fails if its upstream completes before one: a stream cut
+   * short is an error, not a shorter trace.
+   */
   public static Flow<ByteString, FramePayload, NotUsed> flow(String streamId) {
-    return Flow.<ByteString>create()
-        .statefulMapConcat(
-            () -> {
+    return Flow.fromMaterializer(
+            (materializer, attributes) -> {
               FrameDecoder decoder = new FrameDecoder(streamId);
-              return bytes -> List.of(decoder.decode(bytes));
-            });
+              // concatLazy: plain concat pulls the second source before the first completes.
+              return Flow.<ByteString>create()
+                  .map(decoder::decode)
+                  .takeWhile(payload -> payload.kind() != FrameKind.END)
+                  .concatLazy(Source.lazySource(() -> decoder.afterUpstreamCompleted()));
+            })
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
+  }
+
+  private Source<FramePayload, NotUsed> afterUpstreamCompleted() {
+    if (ended) {
+      return Source.empty();
+    }
+    return Source.failed(
+        new FrameException(
+            GAP,
+            nextSequence,
+            "stream '"
+                + streamId
+                + "' ended after "
+                + nextSequence
+                + " frames without its END frame: it was cut short"));
   }
 
   public FramePayload decode(ByteString bytes) {

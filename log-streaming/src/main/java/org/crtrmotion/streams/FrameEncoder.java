@@ -1,10 +1,11 @@
 package org.crtrmotion.streams;
 
 import com.google.protobuf.UnsafeByteOperations;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 import org.crtrmotion.streams.proto.StreamsProto.StreamFrame;
@@ -23,14 +24,21 @@ public final class FrameEncoder {
     this.streamId = Objects.requireNonNull(streamId, "streamId");
   }
 
-  /** A flow that numbers frames from 0 each time it is materialised. */
+  /**
+   * A flow that numbers frames from 0 each time it is materialised and closes the stream with an
+   * {@code END} frame, so that a receiver can tell a finished stream from a cut one.
+   */
   public static Flow<FramePayload, ByteString, NotUsed> flow(String streamId) {
     return Flow.<FramePayload>create()
-        .statefulMapConcat(
-            () -> {
-              FrameEncoder encoder = new FrameEncoder(streamId);
-              return payload -> List.of(encoder.encode(payload));
-            });
+        .statefulMap(
+            () -> new FrameEncoder(streamId),
+            (encoder, payload) -> Pair.create(encoder, encoder.encode(payload)),
+            encoder -> Optional.of(encoder.encodeEnd()));
+  }
+
+  /** The {@code END} frame, counting the frames before it. */
+  public ByteString encodeEnd() {
+    return encode(Payloads.end(nextSequence));
   }
 
   public ByteString encode(FramePayload payload) {
