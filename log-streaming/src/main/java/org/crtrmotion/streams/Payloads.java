@@ -2,6 +2,7 @@ package org.crtrmotion.streams;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
 import java.util.List;
 import org.crtrmotion.streams.proto.StreamsProto;
@@ -46,6 +47,72 @@ public final class Payloads {
       }
     }
     return out;
+  }
+
+  /** A slice of a checkpoint stream at {@code offset}. */
+  public static FramePayload checkpointChunk(long offset, byte[] data) {
+    return FramePayload.of(
+        FrameKind.CHECKPOINT_CHUNK,
+        StreamsProto.CheckpointChunk.newBuilder()
+            .setOffset(offset)
+            .setData(UnsafeByteOperations.unsafeWrap(data))
+            .build()
+            .toByteArray());
+  }
+
+  public static StreamsProto.CheckpointChunk checkpointChunkOf(FramePayload payload) {
+    requireKind(payload, FrameKind.CHECKPOINT_CHUNK);
+    try {
+      return StreamsProto.CheckpointChunk.parseFrom(payload.bytes());
+    } catch (InvalidProtocolBufferException e) {
+      throw malformed(payload, "does not hold a checkpoint chunk", e);
+    }
+  }
+
+  /**
+   * Pages {@code firstIndex}, {@code firstIndex + 1}, ... as a batch in which every all-zero page
+   * is only an index in a run: an untouched or cleared page costs a few bytes, not 4 KiB.
+   */
+  public static FramePayload pages(long firstIndex, List<byte[]> pages) {
+    StreamsProto.PageBatch.Builder b = StreamsProto.PageBatch.newBuilder();
+    long runStart = -1;
+    for (int i = 0; i < pages.size(); i++) {
+      long index = firstIndex + i;
+      byte[] page = pages.get(i);
+      if (isZero(page)) {
+        if (runStart < 0) {
+          runStart = index;
+        }
+        continue;
+      }
+      if (runStart >= 0) {
+        b.addZeroRunsBuilder().setFirstIndex(runStart).setCount(index - runStart);
+        runStart = -1;
+      }
+      b.addPagesBuilder().setIndex(index).setData(ByteString.copyFrom(page));
+    }
+    if (runStart >= 0) {
+      b.addZeroRunsBuilder().setFirstIndex(runStart).setCount(firstIndex + pages.size() - runStart);
+    }
+    return FramePayload.of(FrameKind.PAGE_BATCH, b.build().toByteArray());
+  }
+
+  public static StreamsProto.PageBatch pagesOf(FramePayload payload) {
+    requireKind(payload, FrameKind.PAGE_BATCH);
+    try {
+      return StreamsProto.PageBatch.parseFrom(payload.bytes());
+    } catch (InvalidProtocolBufferException e) {
+      throw malformed(payload, "does not hold a page batch", e);
+    }
+  }
+
+  private static boolean isZero(byte[] page) {
+    for (byte b : page) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The last payload of a stream; {@code frames} is the number of frames before it. */

@@ -6,19 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamRefs;
@@ -53,48 +45,8 @@ class TraceStreamAcrossNodesTest {
     nodes.close();
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static ServiceKey<SourceRef<ByteString>> key(String name) {
-    return (ServiceKey) ServiceKey.create(SourceRef.class, name);
-  }
-
-  /**
-   * Spawns on the receiving node an actor that runs every offered ref through {@code receive} and
-   * completes the returned future with the outcome.
-   */
-  private static CompletableFuture<Receipt> receiverFor(
-      ServiceKey<SourceRef<ByteString>> key,
-      Function<Source<ByteString, NotUsed>, CompletionStage<Receipt>> receive) {
-    CompletableFuture<Receipt> outcome = new CompletableFuture<>();
-    Behavior<SourceRef<ByteString>> receiver =
-        Behaviors.setup(
-            ctx -> {
-              ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
-              return Behaviors.receiveMessage(
-                  ref -> {
-                    receive
-                        .apply(ref.getSource())
-                        .whenComplete(
-                            (receipt, failure) -> {
-                              if (failure != null) {
-                                outcome.completeExceptionally(failure);
-                              } else {
-                                outcome.complete(receipt);
-                              }
-                            });
-                    return Behaviors.same();
-                  });
-            });
-    nodes.receiver.systemActorOf(receiver, "receive-" + key.id(), Props.empty());
-    return outcome;
-  }
-
-  private static void offer(
-      ServiceKey<SourceRef<ByteString>> key, Source<ByteString, NotUsed> frames) throws Exception {
-    ActorRef<SourceRef<ByteString>> receiver =
-        nodes.findFromSender(key).get(TwoNodes.PATIENCE.toSeconds(), TimeUnit.SECONDS);
-    SourceRef<ByteString> ref = frames.runWith(StreamRefs.sourceRef(), nodes.sender);
-    receiver.tell(ref);
+  private static void offer(String name, Source<ByteString, NotUsed> frames) throws Exception {
+    nodes.offerFromSender(name, frames.runWith(StreamRefs.sourceRef(), nodes.sender));
   }
 
   /** Work the receiver does per frame, so that it is the slower end. */
@@ -113,10 +65,10 @@ class TraceStreamAcrossNodesTest {
     AtomicLong framesSent = new AtomicLong();
     AtomicLong framesTaken = new AtomicLong();
     AtomicLong maxLead = new AtomicLong();
-    ServiceKey<SourceRef<ByteString>> key = key("trace-paced");
+    String name = "trace-paced";
     CompletableFuture<Receipt> outcome =
-        receiverFor(
-            key,
+        nodes.receiveOnReceiver(
+            name,
             frames ->
                 frames
                     .map(
@@ -129,7 +81,7 @@ class TraceStreamAcrossNodesTest {
                         TraceStreams.receive(STREAM, SyntheticTrace.START_ICOUNT), nodes.receiver));
 
     offer(
-        key,
+        name,
         Source.fromIterator(() -> trace)
             .via(TraceStreams.encode(STREAM, SEGMENTS_PER_FRAME))
             .map(
@@ -152,16 +104,16 @@ class TraceStreamAcrossNodesTest {
 
   @Test
   void flippedByteFailsTheReceivingStreamNamingTheFrame() throws Exception {
-    ServiceKey<SourceRef<ByteString>> key = key("trace-corrupt");
+    String name = "trace-corrupt";
     CompletableFuture<Receipt> outcome =
-        receiverFor(
-            key,
+        nodes.receiveOnReceiver(
+            name,
             frames ->
                 frames.runWith(
                     TraceStreams.receive(STREAM, SyntheticTrace.START_ICOUNT), nodes.receiver));
 
     offer(
-        key,
+        name,
         Source.fromIterator(() -> new SyntheticTrace(20_000, LIMITS))
             .via(TraceStreams.encode(STREAM, SEGMENTS_PER_FRAME))
             .zipWithIndex()

@@ -4,7 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,6 +17,9 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.stream.SourceRef;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * Two cluster nodes in one JVM on 127.0.0.1, each on its own free port: a sender and a receiver.
@@ -46,6 +52,47 @@ final class TwoNodes implements AutoCloseable {
   private static ActorSystem<Void> start() {
     Config config = ConfigFactory.parseString(CONFIG).withFallback(ConfigFactory.load());
     return ActorSystem.create(Behaviors.empty(), "crtr", config);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ServiceKey<SourceRef<ByteString>> key(String name) {
+    return (ServiceKey) ServiceKey.create(SourceRef.class, name);
+  }
+
+  /**
+   * Spawns on the receiving node an actor, registered as {@code name}, that runs the ref it is
+   * offered through {@code receive} and completes the returned future with the outcome.
+   */
+  <R> CompletableFuture<R> receiveOnReceiver(
+      String name, Function<Source<ByteString, NotUsed>, CompletionStage<R>> receive) {
+    CompletableFuture<R> outcome = new CompletableFuture<>();
+    ServiceKey<SourceRef<ByteString>> key = key(name);
+    Behavior<SourceRef<ByteString>> behavior =
+        Behaviors.setup(
+            ctx -> {
+              ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
+              return Behaviors.receiveMessage(
+                  ref -> {
+                    receive
+                        .apply(ref.getSource())
+                        .whenComplete(
+                            (result, failure) -> {
+                              if (failure != null) {
+                                outcome.completeExceptionally(failure);
+                              } else {
+                                outcome.complete(result);
+                              }
+                            });
+                    return Behaviors.same();
+                  });
+            });
+    receiver.systemActorOf(behavior, "receive-" + name, Props.empty());
+    return outcome;
+  }
+
+  /** Sends {@code ref} from the sending node to the actor registered as {@code name}. */
+  void offerFromSender(String name, SourceRef<ByteString> ref) throws Exception {
+    findFromSender(key(name)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS).tell(ref);
   }
 
   /**
