@@ -1,0 +1,60 @@
+package org.crtrmotion.streams;
+
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FastDecompressor;
+import org.crtrmotion.streams.proto.StreamsProto.Codec;
+
+/**
+ * LZ4 block compression of payloads. A payload that does not shrink is sent raw: random or
+ * already-compressed guest pages would otherwise cost CPU on both ends and a few bytes more.
+ */
+final class Compression {
+  private static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
+  private static final LZ4Compressor COMPRESSOR = FACTORY.fastCompressor();
+  private static final LZ4FastDecompressor DECOMPRESSOR = FACTORY.fastDecompressor();
+
+  record Compressed(Codec codec, byte[] bytes) {}
+
+  private Compression() {}
+
+  static Compressed compress(byte[] raw) {
+    byte[] out = new byte[COMPRESSOR.maxCompressedLength(raw.length)];
+    int n = COMPRESSOR.compress(raw, 0, raw.length, out, 0, out.length);
+    if (n >= raw.length) {
+      return new Compressed(Codec.NONE, raw);
+    }
+    return new Compressed(Codec.LZ4_BLOCK, java.util.Arrays.copyOf(out, n));
+  }
+
+  /**
+   * Expands {@code wire} to exactly {@code length} bytes.
+   *
+   * @throws IllegalArgumentException if the bytes are not an LZ4 block of that length
+   */
+  static byte[] decompress(Codec codec, byte[] wire, int length) {
+    switch (codec) {
+      case NONE:
+        if (wire.length != length) {
+          throw new IllegalArgumentException(
+              wire.length + " raw bytes where the header says " + length);
+        }
+        return wire;
+      case LZ4_BLOCK:
+        byte[] out = new byte[length];
+        try {
+          int read = DECOMPRESSOR.decompress(wire, 0, out, 0, length);
+          if (read != wire.length) {
+            throw new IllegalArgumentException(
+                "LZ4 block ends after " + read + " of its " + wire.length + " bytes");
+          }
+        } catch (LZ4Exception e) {
+          throw new IllegalArgumentException("LZ4 block does not expand: " + e.getMessage(), e);
+        }
+        return out;
+      default:
+        throw new IllegalArgumentException("codec " + codec + " is not known");
+    }
+  }
+}

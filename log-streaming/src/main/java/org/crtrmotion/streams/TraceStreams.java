@@ -1,0 +1,91 @@
+package org.crtrmotion.streams;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
+import org.crtrmotion.vm.trace.InputEvent;
+import org.crtrmotion.vm.trace.TraceFormatException;
+import org.crtrmotion.vm.trace.TraceReader;
+import org.crtrmotion.vm.trace.TraceSegment;
+
+/**
+ * The two ends of a trace stream: segments to frames on the source, frames through a {@link
+ * TraceReader} on the target.
+ */
+public final class TraceStreams {
+  /** What a receiver took in; every segment counted here passed a {@link TraceReader}. */
+  public record Receipt(
+      long frames, long segments, long events, long coveredIcount, boolean finished) {}
+
+  private TraceStreams() {}
+
+  /**
+   * Segments in, encoded frames out, {@code segmentsPerFrame} segments to a frame. Batching is what
+   * makes a StreamRef fast: it moves a bounded number of elements per second whatever their size.
+   */
+  public static Flow<TraceSegment, ByteString, NotUsed> encode(
+      String streamId, int segmentsPerFrame) {
+    return Flow.<TraceSegment>create()
+        .grouped(segmentsPerFrame)
+        .map(Payloads::traceSegments)
+        .via(FrameEncoder.flow(streamId));
+  }
+
+  /**
+   * Frames in; verifies each frame, then each of its segments with a {@link TraceReader} of a trace
+   * that starts at {@code startIcount}. Completes with a receipt after the END frame; fails with a
+   * {@link FrameException} naming the frame at the first problem.
+   */
+  public static Sink<ByteString, CompletionStage<Receipt>> receive(
+      String streamId, long startIcount) {
+    Flow<FramePayload, Receipt, NotUsed> read =
+        Flow.<FramePayload, Receipt, NotUsed>fromMaterializer(
+                (materializer, attributes) -> {
+                  Reading reading = new Reading(startIcount);
+                  return Flow.<FramePayload>create().map(reading::accept);
+                })
+            .mapMaterializedValue(ignored -> NotUsed.getInstance());
+    return FrameDecoder.flow(streamId)
+        .via(read)
+        .toMat(
+            Sink.fold(new Receipt(0, 0, 0, startIcount, false), (last, next) -> next),
+            Keep.right());
+  }
+
+  /** One materialisation's reader and counts. */
+  private static final class Reading {
+    private final TraceReader reader;
+    private long frames;
+    private long segments;
+    private long events;
+
+    Reading(long startIcount) {
+      reader = new TraceReader(startIcount);
+    }
+
+    Receipt accept(FramePayload payload) {
+      for (TraceSegment segment : Payloads.traceSegmentsOf(payload)) {
+        try {
+          List<InputEvent> read = reader.accept(segment);
+          events += read.size();
+        } catch (TraceFormatException e) {
+          throw new FrameException(
+              FrameException.Problem.MALFORMED,
+              payload.sequence(),
+              "frame "
+                  + payload.sequence()
+                  + " carries a segment the trace refuses: "
+                  + e.getMessage(),
+              e);
+        }
+        segments++;
+      }
+      frames++;
+      return new Receipt(frames, segments, events, reader.coveredIcount(), reader.isFinished());
+    }
+  }
+}

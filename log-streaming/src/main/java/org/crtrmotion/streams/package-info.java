@@ -1,0 +1,28 @@
+/**
+ * The bytes of a migration in motion between nodes: frames of trace segments, checkpoint chunks and
+ * page batches ({@code crtr/streams/v1/streams.proto}) carried by Pekko Streams.
+ *
+ * <h2>Frames</h2>
+ *
+ * <p>Every element of a stream is one serialised {@code StreamFrame}: protocol version, stream id,
+ * sequence number (0, 1, 2, ... per stream), kind, codec, uncompressed length, CRC32C of the
+ * uncompressed payload and the payload. {@link org.crtrmotion.streams.FrameEncoder} numbers,
+ * checksums and compresses (LZ4 block; raw when that does not shrink the payload) and ends every
+ * stream with an {@code END} frame. {@link org.crtrmotion.streams.FrameDecoder} refuses, by
+ * sequence number, a frame that does not parse, speaks another version, belongs to another stream,
+ * leaves a gap, repeats, or fails its checksum, and a stream that stops before its {@code END}: the
+ * stream fails with a {@link org.crtrmotion.streams.FrameException} instead of delivering anything
+ * after the problem.
+ *
+ * <p>The checksum covers the payload, not the header: a damaged header shows up as a wrong version,
+ * stream, sequence or a payload that does not expand to its checksum.
+ *
+ * <h2>Payloads</h2>
+ *
+ * <p>Trace segments travel as vm-runtime serialised them, several to a frame (a StreamRef moves a
+ * bounded number of elements per second, so batching decides throughput), and their own checksums
+ * are checked again by the receiver's {@code TraceReader}. Checkpoint chunks are slices of the
+ * {@code CheckpointWriter} byte stream with their offset. Page batches carry non-zero pages as
+ * bytes and zero pages as index runs only.
+ */
+package org.crtrmotion.streams;
