@@ -9,9 +9,16 @@ package org.crtrmotion.streams;
  * exact in integers. An element may leave once the bucket holds its size, or the whole burst if it
  * is larger than that; it then takes its full size, leaving the bucket in debt, so frames larger
  * than the burst still average out to the rate instead of waiting forever.
+ *
+ * <p>The bucket holds at least {@link #MIN_BURST_DIVISOR 1/50} of a second of the rate: a stage
+ * waits on timers that fire on a scheduler tick (10 ms by default), and a bucket that filled up
+ * between two ticks would waste what it could not hold and deliver less than the cap.
  */
 final class TokenBucket {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  static final long MIN_BURST_DIVISOR = 50;
+  // Keeps a bucket's byte-nanoseconds inside a long whatever the rate.
+  private static final long MAX_BURST_BYTES = 1L << 30;
 
   private final long burstBytes;
   private long tokens; // byte-nanoseconds; negative while in debt
@@ -40,14 +47,14 @@ final class TokenBucket {
     }
     long elapsed = Math.max(0, nowNanos - lastNanos);
     lastNanos = nowNanos;
-    long full = burstBytes * NANOS_PER_SECOND;
     if (bytesPerSecond == 0) {
       // Unlimited: a cap set later starts from a full bucket, not from debt run up before.
-      tokens = full;
+      tokens = Long.MAX_VALUE;
       return 0;
     }
-    refill(elapsed, bytesPerSecond, full);
-    long needed = Math.min(bytes, burstBytes) * NANOS_PER_SECOND;
+    long capacity = capacityBytes(bytesPerSecond);
+    refill(elapsed, bytesPerSecond, capacity * NANOS_PER_SECOND);
+    long needed = Math.min(bytes, capacity) * NANOS_PER_SECOND;
     if (tokens >= needed) {
       tokens -= bytes * NANOS_PER_SECOND;
       return 0;
@@ -55,7 +62,14 @@ final class TokenBucket {
     return ceilDiv(needed - tokens, bytesPerSecond);
   }
 
+  /** The most the bucket holds at this rate: the burst, or more at a high rate. */
+  long capacityBytes(long bytesPerSecond) {
+    return Math.min(MAX_BURST_BYTES, Math.max(burstBytes, bytesPerSecond / MIN_BURST_DIVISOR));
+  }
+
   private void refill(long elapsed, long bytesPerSecond, long full) {
+    // Negative when the bucket holds more than it may at this rate (after a lowered cap or an
+    // unlimited spell): then it is cut down to full.
     long room = full - tokens;
     // Compared before multiplying: elapsed × rate overflows a long after a long idle spell.
     if (elapsed >= ceilDiv(room, bytesPerSecond)) {

@@ -64,8 +64,29 @@ class TokenBucketTest {
     assertEquals(0, bucket.delayNanos(1000, 0, 1000));
 
     long aYearLater = 365L * 24 * 3600 * SECOND;
-    assertEquals(0, bucket.delayNanos(1_000_000_000L, aYearLater, 1000));
-    assertEquals(1 * MS, bucket.delayNanos(1_000_000L, aYearLater, 1000));
+    assertEquals(0, bucket.delayNanos(1000, aYearLater, 1000));
+    assertEquals(1 * SECOND, bucket.delayNanos(1000, aYearLater, 1000));
+  }
+
+  @Test
+  void atAHighRateTheBucketHoldsAFiftiethOfASecondSoThatTimerTicksDoNotLoseBandwidth() {
+    TokenBucket bucket = new TokenBucket(1000, 0);
+    assertEquals(20_000, bucket.capacityBytes(1_000_000));
+    assertEquals(1000, bucket.capacityBytes(1000));
+
+    bucket.delayNanos(1_000_000, 0, 0);
+    assertEquals(0, bucket.delayNanos(1_000_000, 1 * SECOND, 20_000));
+    // Empty again: 10 ms of the rate buys 10,000 bytes.
+    assertEquals(10 * MS, bucket.delayNanos(1_000_000, 1 * SECOND, 10_000));
+  }
+
+  @Test
+  void aLoweredCapCutsWhatTheBucketHeldAtTheHigherRate() {
+    TokenBucket bucket = new TokenBucket(1000, 0);
+    assertEquals(0, bucket.delayNanos(1_000_000, 1 * SECOND, 0)); // 20,000 bytes saved up
+
+    assertEquals(0, bucket.delayNanos(1000, 1 * SECOND, 1000));
+    assertEquals(1 * SECOND, bucket.delayNanos(1000, 1 * SECOND, 1000));
   }
 
   @Test
