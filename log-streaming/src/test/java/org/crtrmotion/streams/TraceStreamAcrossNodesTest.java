@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +17,11 @@ import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamRefs;
 import org.apache.pekko.util.ByteString;
+import org.crtrmotion.streams.StreamMetrics.KindCounts;
+import org.crtrmotion.streams.StreamMetrics.Snapshot;
 import org.crtrmotion.streams.TraceStreams.Receipt;
+import org.crtrmotion.streams.proto.StreamsProto.FrameKind;
+import org.crtrmotion.streams.proto.StreamsProto.StreamFrame;
 import org.crtrmotion.vm.trace.TraceWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,22 +65,49 @@ class TraceStreamAcrossNodesTest {
     return frame;
   }
 
+  /** The counts of a frame as the test reads it: a full parse, not the metrics' header peek. */
+  private static void expect(Map<FrameKind, KindCounts> expected, ByteString wire) {
+    try {
+      StreamFrame frame = StreamFrame.parseFrom(wire.toArray());
+      expected.merge(
+          frame.getKind(),
+          new KindCounts(1, frame.getUncompressedLength(), wire.size()),
+          (a, b) ->
+              new KindCounts(
+                  a.frames() + b.frames(),
+                  a.uncompressedBytes() + b.uncompressedBytes(),
+                  a.wireBytes() + b.wireBytes()));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError("the encoder wrote a frame that does not parse", e);
+    }
+  }
+
   @Test
-  void everySegmentArrivesOnceInOrderThroughASlowerReceiverThatPacesTheProducer() throws Exception {
+  void everySegmentArrivesOnceInOrderThroughACappedLinkAndASlowerReceiverThatPacesTheProducer()
+      throws Exception {
     SyntheticTrace trace = new SyntheticTrace(200_000, LIMITS);
     AtomicLong framesSent = new AtomicLong();
     AtomicLong framesTaken = new AtomicLong();
     AtomicLong maxLead = new AtomicLong();
+    AtomicLong maxBacklog = new AtomicLong();
+    Map<FrameKind, KindCounts> produced = new ConcurrentHashMap<>();
+    BandwidthCap cap = new BandwidthCap(32 << 20);
+    // Both ends count into one object, as they can in one JVM; a clock that stands still puts the
+    // whole transfer in the rate's window, so the rate is exactly the bytes sent per window.
+    StreamMetrics metrics = new StreamMetrics(cap, () -> 0L, java.time.Duration.ofSeconds(1));
     String name = "trace-paced";
     CompletableFuture<Receipt> outcome =
         nodes.receiveOnReceiver(
             name,
             frames ->
                 frames
+                    .via(metrics.countReceived())
                     .map(
                         frame -> {
                           long taken = framesTaken.incrementAndGet();
                           maxLead.accumulateAndGet(framesSent.get() - taken, Math::max);
+                          maxBacklog.accumulateAndGet(
+                              metrics.snapshot().backlogFrames(), Math::max);
                           return chew(frame);
                         })
                     .runWith(
@@ -86,9 +119,14 @@ class TraceStreamAcrossNodesTest {
             .via(TraceStreams.encode(STREAM, SEGMENTS_PER_FRAME))
             .map(
                 frame -> {
-                  framesSent.incrementAndGet();
+                  if (framesSent.incrementAndGet() == 400) {
+                    cap.setBytesPerSecond(64 << 20); // raised while the transfer runs
+                  }
+                  expect(produced, frame);
                   return frame;
-                }));
+                })
+            .via(cap.flow())
+            .via(metrics.countSent()));
     Receipt receipt = outcome.get(TwoNodes.PATIENCE.toSeconds(), TimeUnit.SECONDS);
 
     assertTrue(receipt.finished(), "the final segment arrived");
@@ -100,6 +138,20 @@ class TraceStreamAcrossNodesTest {
     long frames = framesSent.get();
     assertTrue(frames > 500, "frames: " + frames);
     assertTrue(maxLead.get() <= 64, "producer ran " + maxLead.get() + " frames ahead");
+    assertTrue(maxBacklog.get() <= 64, "metrics showed a backlog of " + maxBacklog.get());
+
+    Snapshot snapshot = metrics.snapshot();
+    assertEquals(produced, snapshot.sent());
+    assertEquals(produced, snapshot.received());
+    assertEquals(frames - 1, snapshot.sent(FrameKind.TRACE_SEGMENTS).frames());
+    assertEquals(receipt.frames(), snapshot.received(FrameKind.TRACE_SEGMENTS).frames());
+    assertEquals(1, snapshot.received(FrameKind.END).frames());
+    assertEquals(0, snapshot.backlogFrames());
+    assertEquals(0, snapshot.backlogWireBytes());
+    long wireBytes = produced.values().stream().mapToLong(KindCounts::wireBytes).sum();
+    assertEquals(wireBytes, snapshot.sentBytesPerSecond());
+    assertEquals(wireBytes, snapshot.receivedBytesPerSecond());
+    assertEquals(64 << 20, snapshot.capBytesPerSecond());
   }
 
   @Test
