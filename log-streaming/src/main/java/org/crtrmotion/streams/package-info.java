@@ -24,5 +24,12 @@
  * are checked again by the receiver's {@code TraceReader}. Checkpoint chunks are slices of the
  * {@code CheckpointWriter} byte stream with their offset. Page batches carry non-zero pages as
  * bytes and zero pages as index runs only.
+ *
+ * <h2>Pacing and counting</h2>
+ *
+ * <p>{@link org.crtrmotion.streams.BandwidthCap} is a stream's {@code max-bandwidth}; its flow
+ * paces encoded frames with a token bucket that reads the cap at every decision, so a coordinator
+ * may change it while the transfer runs. {@link org.crtrmotion.streams.StreamMetrics} counts frames
+ * after the encoder and before the decoder, by kind, from the frame header alone.
  */
 package org.crtrmotion.streams;
