@@ -16,7 +16,7 @@ import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.machine.RunResult;
 import org.crtrmotion.vm.machine.StopReason;
 import org.crtrmotion.vm.time.TimeMode;
-import org.crtrmotion.vm.trace.EventKind;
+import org.crtrmotion.vm.trace.GuestTimeSpan;
 import org.crtrmotion.vm.trace.InputEvent;
 import org.crtrmotion.vm.trace.TraceReader;
 import org.crtrmotion.vm.trace.TraceSegment;
@@ -77,7 +77,7 @@ final class BenchRecordCommand implements Callable<Integer> {
       for (int i = 0; i < repeat; i++) {
         replaySeconds = Math.min(replaySeconds, replay(image, c.bootargs(), recorded));
       }
-      double guestSeconds = guestSeconds(recorded.inputs());
+      double guestSeconds = GuestTimeSpan.of(recorded.inputs()).seconds();
       System.out.printf(
           Locale.ROOT,
           "%-10s %,14d %10.3f %10.3f %10.3f %8.1f%% %9.1f %12s%n",
@@ -146,19 +146,6 @@ final class BenchRecordCommand implements Callable<Integer> {
       throw new IllegalStateException("replay did not follow the recording: " + r.detail());
     }
     return seconds;
-  }
-
-  /** Guest time the trace covers: from the first to the last clock value it carries. */
-  private static double guestSeconds(List<InputEvent> inputs) {
-    long first = -1;
-    long last = -1;
-    for (InputEvent e : inputs) {
-      if (e.kind() == EventKind.TIME_READ) {
-        first = first < 0 ? e.value() : first;
-        last = e.value();
-      }
-    }
-    return first < 0 ? 0 : (last - first) / 1e7;
   }
 
   private void checkpointOf256MiB() throws Exception {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.crtrmotion.vm.trace.EventKind;
-import org.crtrmotion.vm.trace.InputEvent;
+import org.crtrmotion.vm.trace.GuestTimeSpan;
 import org.crtrmotion.vm.trace.Trace;
 import org.crtrmotion.vm.trace.TraceFiles;
 import org.crtrmotion.vm.trace.TraceStats;
@@ -63,20 +63,13 @@ final class TraceStatsCommand implements Callable<Integer> {
         Locale.ROOT,
         "  %.1f bytes per million instructions%n",
         stats.bytesPerMillionInstructions());
-    long first = -1;
-    long last = -1;
-    for (InputEvent e : trace.events()) {
-      if (e.kind() == EventKind.TIME_READ || e.kind() == EventKind.WFI_WAKE) {
-        first = first < 0 ? e.value() : first;
-        last = e.value();
-      }
-    }
-    if (first >= 0 && last > first) {
+    GuestTimeSpan span = GuestTimeSpan.of(trace.events());
+    if (!span.isEmpty()) {
       System.out.printf(
           Locale.ROOT,
           "  %.1f bytes per second of guest time (%.3f s of guest time read)%n",
-          stats.bytesPerGuestSecond(first, last),
-          (last - first) / 1e7);
+          stats.bytesPerGuestSecond(span.firstMtime(), span.lastMtime()),
+          span.seconds());
     }
     return 0;
   }

@@ -43,10 +43,6 @@ public final class Interpreter {
     this.fpu = new FpExecutor(hart, mmu);
   }
 
-  public Hart hart() {
-    return h;
-  }
-
   /** Runs at every look-around point between instructions: where external input enters. */
   public void setBetweenInstructions(Runnable action) {
     this.betweenInstructions = action;

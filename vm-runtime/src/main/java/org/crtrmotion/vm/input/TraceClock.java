@@ -222,12 +222,6 @@ public final class TraceClock implements GuestClock {
     return live.mode();
   }
 
-  /** In replay, the instruction count of the next recorded input, or -1 at the end. */
-  public long nextInputAt() {
-    InputEvent in = feed == null ? null : feed.peek();
-    return in == null ? -1 : in.instructionCount();
-  }
-
   private InputEvent expect(EventKind kind) {
     long at = instret.getAsLong();
     InputEvent in = feed.peek();

@@ -43,6 +43,7 @@ public final class Machine {
   private long fdtAddress;
   private long instructionsBeforeReset; // retired before the last guest-requested reset
   private volatile RunResult outcome; // set by the board's power control, read by the run loop
+  private volatile boolean resetRequested; // the guest asked the board for a reset
 
   private Machine(MachineConfig config, BootPlan plan, Uart16550.Output console) {
     this.config = config;
@@ -168,8 +169,7 @@ public final class Machine {
       Interpreter cpu = board.interpreter;
       long remaining = limit - instructionsRetired();
       if (remaining <= 0) {
-        return result(
-            StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
+        return limitReached(limit);
       }
       long end =
           remaining > Long.MAX_VALUE - board.hart.instret()
@@ -187,11 +187,11 @@ public final class Machine {
                 "internal error of the machine at pc 0x%x after %d instructions: %s",
                 board.hart.pc(), instructionsRetired(), e));
       }
-      RunResult done = outcome;
-      if (done != null && done.reason() == StopReason.STOPPED && done.detail().equals(RESET)) {
+      if (resetRequested) {
         resetAfterGuestRequest();
         continue;
       }
+      RunResult done = outcome;
       if (done != null) {
         return result(done.reason(), done.exitCode(), done.detail());
       }
@@ -199,8 +199,7 @@ public final class Machine {
         return result(StopReason.STUCK, 0, cpu.stuckReason());
       }
       if (exit == Interpreter.EXIT_BUDGET) {
-        return result(
-            StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
+        return limitReached(limit);
       }
       if (exit == Interpreter.EXIT_WFI && !idle()) {
         return result(
@@ -213,11 +212,13 @@ public final class Machine {
     }
   }
 
-  private static final String RESET = "reset requested by the guest";
+  private RunResult limitReached(long limit) {
+    return result(StopReason.INSTRUCTION_LIMIT, 0, "instruction limit of " + limit + " reached");
+  }
 
   private void resetAfterGuestRequest() {
     instructionsBeforeReset += board.hart.instret();
-    outcome = null;
+    resetRequested = false;
     try {
       powerOn();
     } catch (BootException e) {
@@ -352,23 +353,22 @@ public final class Machine {
   private final class Power implements PowerControl {
     @Override
     public void powerOff(int exitCode) {
-      finish(
+      finishWith(
           new RunResult(
               StopReason.POWER_OFF, exitCode, 0, "guest powered off with exit code " + exitCode));
     }
 
     @Override
     public void reset() {
-      finish(new RunResult(StopReason.STOPPED, 0, 0, RESET));
+      if (outcome == null) {
+        resetRequested = true;
+        board.interpreter.requestStop();
+      }
     }
 
     @Override
     public void unsupported(String reason) {
-      finish(new RunResult(StopReason.UNSUPPORTED, 0, 0, reason));
-    }
-
-    private void finish(RunResult r) {
-      finishWith(r);
+      finishWith(new RunResult(StopReason.UNSUPPORTED, 0, 0, reason));
     }
   }
 
