@@ -1,0 +1,158 @@
+package org.crtrmotion.actors.vm;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.crtrmotion.vm.checkpoint.Checkpoint;
+import org.crtrmotion.vm.machine.BootException;
+import org.crtrmotion.vm.machine.Machine;
+import org.crtrmotion.vm.machine.RunResult;
+
+/**
+ * The body of a VM's own thread: boots the machine, runs it in slices of {@link
+ * VmSpec#sliceInstructions()} and, between two slices, carries out the orders its VM actor queued.
+ * The machine is touched only here, so a pause, a checkpoint or a status read happens exactly
+ * between two instructions. Everything it has to say goes back to the actor as a message.
+ */
+final class GuestThread implements Runnable {
+
+  /** What the actor asks of the guest thread. */
+  sealed interface Order permits Pause, Resume, ReadStatus, TakeCheckpoint, Stop {}
+
+  record Pause(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record Resume(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record ReadStatus(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record TakeCheckpoint(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record Stop() implements Order {}
+
+  private final VmSpec spec;
+  private final ActorRef<VmActor.Command> actor;
+  private final LongSupplier nanoClock;
+  private final ConsoleLines console;
+  // Unbounded, but the actor queues at most one order per command it receives.
+  private final BlockingQueue<Order> orders = new LinkedBlockingQueue<>();
+  private volatile Machine machine; // set once booted; read by stop() on the actor's thread
+
+  // Guest thread only.
+  private boolean paused;
+  private RunResult ended;
+
+  GuestThread(VmSpec spec, ActorRef<VmActor.Command> actor, LongSupplier nanoClock) {
+    this.spec = spec;
+    this.actor = actor;
+    this.nanoClock = nanoClock;
+    this.console = new ConsoleLines(line -> actor.tell(new VmActor.GuestLine(line)));
+  }
+
+  /** Queues an order; it is carried out between two slices. Any thread. */
+  void order(Order order) {
+    orders.add(order);
+  }
+
+  /**
+   * Ends the thread: the order first, then the machine's stop request, so that a run cut short by
+   * it always finds the order waiting. Any thread.
+   */
+  void stop() {
+    orders.add(new Stop());
+    Machine m = machine;
+    if (m != null) {
+      m.requestStop();
+    }
+  }
+
+  @Override
+  public void run() {
+    long instructions = 0;
+    try {
+      Machine m;
+      try {
+        m = Machine.boot(spec.config(), spec.plan(), console);
+      } catch (BootException | RuntimeException e) {
+        actor.tell(
+            new VmActor.GuestBootFailed("cannot boot " + spec.vmId() + ": " + e.getMessage()));
+        return;
+      }
+      machine = m;
+      actor.tell(new VmActor.GuestBooted());
+      try {
+        loop(m);
+      } finally {
+        instructions = m.instructionsRetired();
+      }
+    } catch (InterruptedException e) {
+      // Only the JVM interrupts this thread (at shutdown): end as for a stop.
+    } finally {
+      console.flush();
+      actor.tell(new VmActor.GuestExited(instructions));
+    }
+  }
+
+  private void loop(Machine m) throws InterruptedException {
+    while (true) {
+      Order order = paused || ended != null ? orders.take() : orders.poll();
+      if (order instanceof Stop) {
+        return;
+      }
+      if (order != null) {
+        carryOut(order, m);
+        continue;
+      }
+      RunResult r = m.run(m.instructionsRetired() + spec.sliceInstructions());
+      switch (r.reason()) {
+        case INSTRUCTION_LIMIT, STOPPED -> {
+          // A slice done, or a stop request whose Stop order is already queued.
+        }
+        default -> {
+          ended = r;
+          console.flush();
+          actor.tell(new VmActor.GuestEnded(r));
+        }
+      }
+    }
+  }
+
+  private void carryOut(Order order, Machine m) {
+    String id = spec.vmId();
+    long at = m.instructionsRetired();
+    if (order instanceof Pause p) {
+      if (ended != null) {
+        answer(new VmActor.Refused(id, "pause", "the guest ended: " + ended.detail()), p.replyTo());
+      } else {
+        paused = true;
+        answer(new VmActor.Status(id, VmState.PAUSED, at, ""), p.replyTo());
+      }
+    } else if (order instanceof Resume r) {
+      if (ended != null) {
+        answer(
+            new VmActor.Refused(id, "resume", "the guest ended: " + ended.detail()), r.replyTo());
+      } else {
+        paused = false;
+        answer(new VmActor.Status(id, VmState.RUNNING, at, ""), r.replyTo());
+      }
+    } else if (order instanceof ReadStatus s) {
+      answer(status(at), s.replyTo());
+    } else if (order instanceof TakeCheckpoint c) {
+      long start = nanoClock.getAsLong();
+      Checkpoint checkpoint = m.checkpoint();
+      long pauseNanos = nanoClock.getAsLong() - start;
+      answer(new VmActor.CheckpointTaken(id, checkpoint, pauseNanos), c.replyTo());
+    }
+  }
+
+  private VmActor.Status status(long at) {
+    if (ended != null) {
+      return new VmActor.Status(spec.vmId(), VmState.ENDED, at, ended.detail());
+    }
+    return new VmActor.Status(spec.vmId(), paused ? VmState.PAUSED : VmState.RUNNING, at, "");
+  }
+
+  private void answer(VmActor.Reply reply, ActorRef<VmActor.Reply> replyTo) {
+    actor.tell(new VmActor.GuestAnswered(reply, replyTo));
+  }
+}

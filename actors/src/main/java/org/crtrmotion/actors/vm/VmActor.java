@@ -1,0 +1,349 @@
+package org.crtrmotion.actors.vm;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.crtrmotion.vm.checkpoint.Checkpoint;
+import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.machine.StopReason;
+
+/**
+ * One VM. Its guest runs on a thread this actor owns ({@link GuestThread}, named {@code
+ * crtr-vm-<id>}), never on a dispatcher: the actor queues orders for that thread and the thread
+ * answers with messages, so a pause, a checkpoint or a status read happens between two runs of the
+ * machine, exactly. Console output reaches subscribers as numbered lines.
+ *
+ * <p>The messages are local: a {@link CheckpointTaken} holds live, copy-on-write memory. What
+ * crosses nodes goes through the host agent's protocol.
+ */
+public final class VmActor extends AbstractBehavior<VmActor.Command> {
+
+  /** What a VM actor is asked, and what its guest thread reports. */
+  public sealed interface Command
+      permits Start,
+          Pause,
+          Resume,
+          GetStatus,
+          TakeCheckpoint,
+          Stop,
+          Subscribe,
+          GuestBooted,
+          GuestBootFailed,
+          GuestLine,
+          GuestEnded,
+          GuestAnswered,
+          GuestExited,
+          SubscriberTerminated {}
+
+  /** Boots the guest and runs it; the reply comes once it is booted. */
+  public record Start(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Stops the guest between two runs; the reply carries the instruction count it stopped at. */
+  public record Pause(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Runs a paused guest on. */
+  public record Resume(ActorRef<Reply> replyTo) implements Command {}
+
+  /** The state and the exact instruction count, read between two runs. */
+  public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * A checkpoint taken between two runs, with a pause of microseconds: the guest runs on while its
+   * memory is shared copy-on-write. The receiver closes the checkpoint when done with it.
+   */
+  public record TakeCheckpoint(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Ends the guest and its thread, then the actor; the reply comes after the thread is gone. */
+  public record Stop(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Console lines and the guest's end from now on go to {@code subscriber}. */
+  public record Subscribe(ActorRef<VmEvent> subscriber) implements Command {}
+
+  /** Replies to commands. */
+  public sealed interface Reply permits Status, Refused, CheckpointTaken {}
+
+  /**
+   * @param instructions retired instructions at the moment the state was read
+   * @param detail why the guest ended or failed; empty otherwise
+   */
+  public record Status(String vmId, VmState state, long instructions, String detail)
+      implements Reply {}
+
+  /** The command cannot be carried out in the VM's state; the reason says why. */
+  public record Refused(String vmId, String command, String reason) implements Reply {}
+
+  /**
+   * @param pauseNanos how long the guest was held for it (CPU and device state copied, memory
+   *     shared)
+   */
+  public record CheckpointTaken(String vmId, Checkpoint checkpoint, long pauseNanos)
+      implements Reply {
+    public long instructions() {
+      return checkpoint.instructions();
+    }
+  }
+
+  /** What subscribers are told. */
+  public sealed interface VmEvent permits ConsoleLine, Ended {}
+
+  /**
+   * One line of the guest's console.
+   *
+   * @param number 1 for the first line since boot, then +1 per line: a gap or a repeat shows
+   */
+  public record ConsoleLine(String vmId, long number, String text) implements VmEvent {}
+
+  /** The guest ended by itself: powered off, halted, got stuck. */
+  public record Ended(
+      String vmId, StopReason reason, int exitCode, long instructions, String detail)
+      implements VmEvent {}
+
+  // ---- reports of the guest thread
+
+  record GuestBooted() implements Command {}
+
+  record GuestBootFailed(String reason) implements Command {}
+
+  record GuestLine(String text) implements Command {}
+
+  record GuestEnded(RunResult result) implements Command {}
+
+  record GuestAnswered(Reply reply, ActorRef<Reply> replyTo) implements Command {}
+
+  record GuestExited(long instructions) implements Command {}
+
+  private record SubscriberTerminated(ActorRef<VmEvent> subscriber) implements Command {}
+
+  private record Deferred(String command, GuestThread.Order order, ActorRef<Reply> replyTo) {}
+
+  /** The name of the thread that runs VM {@code vmId}. */
+  public static String threadName(String vmId) {
+    return "crtr-vm-" + vmId;
+  }
+
+  public static Behavior<Command> create(VmSpec spec) {
+    return create(spec, System::nanoTime);
+  }
+
+  /**
+   * @param nanoClock what checkpoint pauses are measured with
+   */
+  public static Behavior<Command> create(VmSpec spec, LongSupplier nanoClock) {
+    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock));
+  }
+
+  private final VmSpec spec;
+  private final LongSupplier nanoClock;
+  private final Set<ActorRef<VmEvent>> subscribers = new HashSet<>();
+  private final List<ActorRef<Reply>> startWaiters = new ArrayList<>();
+  private final List<ActorRef<Reply>> stopWaiters = new ArrayList<>();
+  private final List<Deferred> deferred = new ArrayList<>();
+  private VmState state = VmState.CREATED;
+  private String detail = "";
+  private GuestThread guest;
+  private Thread thread;
+  private boolean threadGone;
+  private long lines;
+  private long lastInstructions;
+
+  private VmActor(ActorContext<Command> ctx, VmSpec spec, LongSupplier nanoClock) {
+    super(ctx);
+    this.spec = spec;
+    this.nanoClock = nanoClock;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Start.class, this::onStart)
+        .onMessage(
+            Pause.class, m -> order("pause", new GuestThread.Pause(m.replyTo()), m.replyTo()))
+        .onMessage(
+            Resume.class, m -> order("resume", new GuestThread.Resume(m.replyTo()), m.replyTo()))
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(
+            TakeCheckpoint.class,
+            m -> order("checkpoint", new GuestThread.TakeCheckpoint(m.replyTo()), m.replyTo()))
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(SubscriberTerminated.class, m -> unsubscribe(m.subscriber()))
+        .onMessage(GuestBooted.class, m -> onBooted())
+        .onMessage(GuestBootFailed.class, this::onBootFailed)
+        .onMessage(GuestLine.class, this::onLine)
+        .onMessage(GuestEnded.class, this::onEnded)
+        .onMessage(GuestAnswered.class, this::onAnswered)
+        .onMessage(GuestExited.class, this::onExited)
+        .onSignal(PostStop.class, s -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onStart(Start m) {
+    if (guest != null) {
+      m.replyTo().tell(new Refused(spec.vmId(), "start", "already started (" + state + ")"));
+      return this;
+    }
+    guest = new GuestThread(spec, getContext().getSelf(), nanoClock);
+    thread = new Thread(guest, threadName(spec.vmId()));
+    thread.setDaemon(true); // a forgotten VM must not keep the JVM alive
+    startWaiters.add(m.replyTo());
+    thread.start();
+    return this;
+  }
+
+  private boolean guestThreadLive() {
+    return guest != null && !threadGone;
+  }
+
+  /** Booted and not gone: its thread carries out orders. */
+  private boolean guestLoopLive() {
+    return guestThreadLive() && state != VmState.CREATED && state != VmState.FAILED;
+  }
+
+  /** Started, not yet booted: orders wait here, so that a failed boot can still answer them. */
+  private boolean booting() {
+    return guestThreadLive() && state == VmState.CREATED;
+  }
+
+  private Behavior<Command> order(String command, GuestThread.Order order, ActorRef<Reply> to) {
+    if (guestLoopLive()) {
+      guest.order(order);
+    } else if (booting()) {
+      deferred.add(new Deferred(command, order, to));
+    } else {
+      to.tell(new Refused(spec.vmId(), command, "the VM is " + state + why()));
+    }
+    return this;
+  }
+
+  private String why() {
+    return state == VmState.CREATED ? ": start it first" : detail.isEmpty() ? "" : ": " + detail;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus m) {
+    if (guestLoopLive() || booting()) {
+      order("status", new GuestThread.ReadStatus(m.replyTo()), m.replyTo());
+    } else {
+      m.replyTo().tell(new Status(spec.vmId(), state, lastInstructions, detail));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop(Stop m) {
+    if (!guestThreadLive()) {
+      m.replyTo().tell(new Status(spec.vmId(), VmState.STOPPED, lastInstructions, detail));
+      return Behaviors.stopped();
+    }
+    stopWaiters.add(m.replyTo());
+    guest.stop();
+    return this;
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe m) {
+    if (subscribers.add(m.subscriber())) {
+      getContext().watchWith(m.subscriber(), new SubscriberTerminated(m.subscriber()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> unsubscribe(ActorRef<VmEvent> subscriber) {
+    subscribers.remove(subscriber);
+    return this;
+  }
+
+  private Behavior<Command> onBooted() {
+    state = VmState.RUNNING;
+    startWaiters.forEach(w -> w.tell(new Status(spec.vmId(), state, 0, "")));
+    startWaiters.clear();
+    deferred.forEach(d -> guest.order(d.order()));
+    deferred.clear();
+    return this;
+  }
+
+  private Behavior<Command> onBootFailed(GuestBootFailed m) {
+    state = VmState.FAILED;
+    detail = m.reason();
+    startWaiters.forEach(w -> w.tell(new Refused(spec.vmId(), "start", m.reason())));
+    startWaiters.clear();
+    for (Deferred d : deferred) {
+      d.replyTo()
+          .tell(
+              d.order() instanceof GuestThread.ReadStatus
+                  ? new Status(spec.vmId(), state, 0, detail)
+                  : new Refused(spec.vmId(), d.command(), detail));
+    }
+    deferred.clear();
+    return this;
+  }
+
+  private Behavior<Command> onLine(GuestLine m) {
+    lines++;
+    publish(new ConsoleLine(spec.vmId(), lines, m.text()));
+    return this;
+  }
+
+  private Behavior<Command> onEnded(GuestEnded m) {
+    RunResult r = m.result();
+    state = VmState.ENDED;
+    detail = r.detail();
+    lastInstructions = r.instructions();
+    publish(new Ended(spec.vmId(), r.reason(), r.exitCode(), r.instructions(), r.detail()));
+    return this;
+  }
+
+  private Behavior<Command> onAnswered(GuestAnswered m) {
+    if (m.reply() instanceof Status s) {
+      // The guest thread's word is the truth about pause and resume.
+      if (s.state() == VmState.PAUSED || s.state() == VmState.RUNNING) {
+        state = s.state();
+      }
+      lastInstructions = s.instructions();
+    }
+    m.replyTo().tell(m.reply());
+    return this;
+  }
+
+  private Behavior<Command> onExited(GuestExited m) {
+    threadGone = true;
+    lastInstructions = Math.max(lastInstructions, m.instructions());
+    joinGuestThread();
+    if (stopWaiters.isEmpty()) {
+      return this; // a failed boot: the actor stays to say why
+    }
+    state = VmState.STOPPED;
+    stopWaiters.forEach(w -> w.tell(new Status(spec.vmId(), state, lastInstructions, detail)));
+    return Behaviors.stopped();
+  }
+
+  /**
+   * The thread's last act is the message that brought us here: the join waits for its final return
+   * only, so that a Stop reply means the thread is gone.
+   */
+  private void joinGuestThread() {
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (guestThreadLive()) {
+      guest
+          .stop(); // stopped from outside (parent, system shutdown): the thread must not outlive us
+    }
+    return this;
+  }
+
+  private void publish(VmEvent event) {
+    subscribers.forEach(s -> s.tell(event));
+  }
+}

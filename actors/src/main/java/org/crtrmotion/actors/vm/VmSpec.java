@@ -1,0 +1,32 @@
+package org.crtrmotion.actors.vm;
+
+import org.crtrmotion.vm.machine.BootPlan;
+import org.crtrmotion.vm.machine.MachineConfig;
+
+/**
+ * What a VM actor boots.
+ *
+ * @param vmId the VM's id, unique in the cluster
+ * @param config RAM, time mode, bootargs
+ * @param plan the images to load
+ * @param sliceInstructions how many instructions the guest thread runs between looks at its orders:
+ *     the most a pause, a checkpoint or a status waits for (a few ms of guest time)
+ */
+public record VmSpec(String vmId, MachineConfig config, BootPlan plan, long sliceInstructions) {
+  /** 1 Mi instructions: the interpreter's own slice, a few milliseconds. */
+  public static final long DEFAULT_SLICE_INSTRUCTIONS = 1L << 20;
+
+  public VmSpec {
+    if (vmId == null || vmId.isBlank()) {
+      throw new IllegalArgumentException("a VM needs an id");
+    }
+    if (sliceInstructions < 1) {
+      throw new IllegalArgumentException(
+          "slice must be at least 1 instruction, was " + sliceInstructions);
+    }
+  }
+
+  public VmSpec(String vmId, MachineConfig config, BootPlan plan) {
+    this(vmId, config, plan, DEFAULT_SLICE_INSTRUCTIONS);
+  }
+}

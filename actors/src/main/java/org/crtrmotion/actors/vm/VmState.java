@@ -1,0 +1,17 @@
+package org.crtrmotion.actors.vm;
+
+/** Where a VM is in its life. */
+public enum VmState {
+  /** The actor exists; its guest has not been started. */
+  CREATED,
+  /** Started: the guest thread runs instructions. */
+  RUNNING,
+  /** Stopped between two runs; nothing retires until resumed. */
+  PAUSED,
+  /** The guest itself ended (powered off, halted, ...): see the detail. */
+  ENDED,
+  /** The guest could not be booted: see the detail. */
+  FAILED,
+  /** Stopped by request; the guest thread is gone. */
+  STOPPED
+}
