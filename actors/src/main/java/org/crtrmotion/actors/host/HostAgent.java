@@ -1,0 +1,334 @@
+package org.crtrmotion.actors.host;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.crtrmotion.actors.vm.GuestImages;
+import org.crtrmotion.actors.vm.VmActor;
+import org.crtrmotion.actors.vm.VmSpec;
+import org.crtrmotion.actors.wire.ClusterMessage;
+import org.crtrmotion.cluster.NodeSettings;
+import org.crtrmotion.vm.machine.BootPlan;
+import org.crtrmotion.vm.machine.MachineConfig;
+
+/**
+ * The host agent of one node (role {@code host}), registered with the receptionist under {@link
+ * #KEY}: starts VMs from images as child {@link VmActor}s on {@code crtr.vm-dispatcher}, stops and
+ * lists them, reports capacity against the node's limits, and reserves capacity for incoming
+ * migrations. Every public message crosses nodes (protocol {@code crtr.cluster}).
+ */
+public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
+
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "crtr-host-agent");
+
+  /** How long a VM may take to boot before its start is refused. */
+  static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  public sealed interface Command
+      permits StartVm,
+          StopVm,
+          ListVms,
+          GetCapacity,
+          OfferMigration,
+          ReleaseOffer,
+          VmStartAnswered,
+          VmStopAnswered,
+          VmTerminated,
+          OfferExpired {}
+
+  /**
+   * Starts a VM on this node.
+   *
+   * @param image a bundled guest's name or a path on this node
+   * @param bootargs the device tree's /chosen/bootargs, or empty
+   * @param memoryBytes guest RAM: at least 1 MiB, a multiple of 4 KiB
+   */
+  public record StartVm(
+      String image, String bootargs, long memoryBytes, ActorRef<StartVmReply> replyTo)
+      implements Command, ClusterMessage {}
+
+  public sealed interface StartVmReply permits VmStarted, StartRefused {}
+
+  public record VmStarted(String vmId, String node) implements StartVmReply, ClusterMessage {}
+
+  public record StartRefused(String reason) implements StartVmReply, ClusterMessage {}
+
+  public record StopVm(String vmId, ActorRef<StopVmReply> replyTo)
+      implements Command, ClusterMessage {}
+
+  public sealed interface StopVmReply permits VmStopped, StopRefused {}
+
+  public record VmStopped(String vmId, long instructions) implements StopVmReply, ClusterMessage {}
+
+  public record StopRefused(String vmId, String reason) implements StopVmReply, ClusterMessage {}
+
+  public record ListVms(ActorRef<VmList> replyTo) implements Command, ClusterMessage {}
+
+  public record VmList(String node, List<VmInfo> vms) implements ClusterMessage {
+    public VmList {
+      vms = List.copyOf(vms);
+    }
+  }
+
+  public record VmInfo(String vmId, String image, long memoryBytes) {}
+
+  public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, ClusterMessage {}
+
+  /**
+   * What the node runs and holds against its limits. Reservations count against the limits as VMs
+   * do.
+   */
+  public record Capacity(
+      String node,
+      int vms,
+      int reservedVms,
+      int maxVms,
+      long memoryBytes,
+      long reservedMemoryBytes,
+      long maxMemoryBytes)
+      implements ClusterMessage {}
+
+  /**
+   * Asks this node to hold capacity for a VM that a migration will bring. Accepting again under the
+   * same id is harmless (a retried offer).
+   *
+   * @param holdMillis how long the reservation holds unless released
+   */
+  public record OfferMigration(
+      String migrationId,
+      String vmId,
+      long memoryBytes,
+      long holdMillis,
+      ActorRef<OfferReply> replyTo)
+      implements Command, ClusterMessage {}
+
+  public sealed interface OfferReply permits OfferAccepted, OfferRefused {}
+
+  public record OfferAccepted(String migrationId, String node)
+      implements OfferReply, ClusterMessage {}
+
+  public record OfferRefused(String migrationId, String reason)
+      implements OfferReply, ClusterMessage {}
+
+  /** The migration was aborted or is done with the reservation; unknown ids are ignored. */
+  public record ReleaseOffer(String migrationId) implements Command, ClusterMessage {}
+
+  private record VmStartAnswered(
+      String vmId, VmActor.Reply reply, Throwable failure, ActorRef<StartVmReply> replyTo)
+      implements Command {}
+
+  private record VmStopAnswered(
+      String vmId, VmActor.Reply reply, Throwable failure, ActorRef<StopVmReply> replyTo)
+      implements Command {}
+
+  private record VmTerminated(String vmId) implements Command {}
+
+  private record OfferExpired(String migrationId) implements Command {}
+
+  private record Vm(String vmId, String image, long memoryBytes, ActorRef<VmActor.Command> ref) {}
+
+  public static Behavior<Command> create(NodeSettings settings) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+                  return new HostAgent(ctx, timers, settings);
+                }));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final NodeSettings settings;
+  private final Map<String, Vm> vms = new HashMap<>();
+  private final Map<String, Reservation> reservations = new HashMap<>();
+  private long vmsStarted;
+
+  private HostAgent(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings) {
+    super(ctx);
+    this.timers = timers;
+    this.settings = settings;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StartVm.class, this::onStartVm)
+        .onMessage(VmStartAnswered.class, this::onStartAnswered)
+        .onMessage(StopVm.class, this::onStopVm)
+        .onMessage(VmStopAnswered.class, this::onStopAnswered)
+        .onMessage(VmTerminated.class, m -> onVmTerminated(m.vmId()))
+        .onMessage(ListVms.class, this::onListVms)
+        .onMessage(GetCapacity.class, m -> reply(m.replyTo(), capacity()))
+        .onMessage(OfferMigration.class, this::onOffer)
+        .onMessage(ReleaseOffer.class, m -> release(m.migrationId()))
+        .onMessage(OfferExpired.class, m -> release(m.migrationId()))
+        .build();
+  }
+
+  private <T> Behavior<Command> reply(ActorRef<T> to, T message) {
+    to.tell(message);
+    return this;
+  }
+
+  private Behavior<Command> onStartVm(StartVm m) {
+    String full = fullFor(m.memoryBytes());
+    if (full != null) {
+      return reply(m.replyTo(), new StartRefused(full));
+    }
+    VmSpec spec;
+    String vmId = settings.name() + "-vm-" + (vmsStarted + 1);
+    try {
+      MachineConfig config =
+          MachineConfig.defaults()
+              .withRamBytes(m.memoryBytes())
+              .withBootargs(m.bootargs().isEmpty() ? null : m.bootargs());
+      spec = new VmSpec(vmId, config, new BootPlan.BareMetal(GuestImages.load(m.image())));
+    } catch (IllegalArgumentException e) {
+      return reply(m.replyTo(), new StartRefused(e.getMessage()));
+    }
+    vmsStarted++;
+    ActorRef<VmActor.Command> vm =
+        getContext()
+            .spawn(VmActor.create(spec), vmId, DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
+    getContext().watchWith(vm, new VmTerminated(vmId));
+    vms.put(vmId, new Vm(vmId, m.image(), m.memoryBytes(), vm));
+    getContext()
+        .ask(
+            VmActor.Reply.class,
+            vm,
+            BOOT_TIMEOUT,
+            VmActor.Start::new,
+            (reply, failure) -> new VmStartAnswered(vmId, reply, failure, m.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onStartAnswered(VmStartAnswered m) {
+    if (m.reply() instanceof VmActor.Status) {
+      return reply(m.replyTo(), new VmStarted(m.vmId(), settings.name()));
+    }
+    String reason =
+        m.reply() instanceof VmActor.Refused r
+            ? r.reason()
+            : "VM " + m.vmId() + " did not boot within " + BOOT_TIMEOUT.toSeconds() + " s";
+    Vm vm = vms.get(m.vmId());
+    if (vm != null) {
+      getContext().stop(vm.ref()); // its memory is freed when it has terminated
+    }
+    return reply(m.replyTo(), new StartRefused(reason));
+  }
+
+  private Behavior<Command> onStopVm(StopVm m) {
+    Vm vm = vms.get(m.vmId());
+    if (vm == null) {
+      return reply(
+          m.replyTo(), new StopRefused(m.vmId(), "no VM " + m.vmId() + " on " + settings.name()));
+    }
+    getContext()
+        .ask(
+            VmActor.Reply.class,
+            vm.ref(),
+            STOP_TIMEOUT,
+            VmActor.Stop::new,
+            (reply, failure) -> new VmStopAnswered(m.vmId(), reply, failure, m.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onStopAnswered(VmStopAnswered m) {
+    if (m.reply() instanceof VmActor.Status s) {
+      vms.remove(m.vmId()); // its thread is gone: free the capacity now, not at Terminated
+      return reply(m.replyTo(), new VmStopped(m.vmId(), s.instructions()));
+    }
+    String reason = m.failure() != null ? m.failure().getMessage() : String.valueOf(m.reply());
+    return reply(m.replyTo(), new StopRefused(m.vmId(), reason));
+  }
+
+  private Behavior<Command> onVmTerminated(String vmId) {
+    vms.remove(vmId);
+    return this;
+  }
+
+  private Behavior<Command> onListVms(ListVms m) {
+    List<VmInfo> list = new ArrayList<>();
+    for (Vm vm : vms.values()) {
+      list.add(new VmInfo(vm.vmId(), vm.image(), vm.memoryBytes()));
+    }
+    list.sort(Comparator.comparing(VmInfo::vmId));
+    return reply(m.replyTo(), new VmList(settings.name(), list));
+  }
+
+  private Behavior<Command> onOffer(OfferMigration m) {
+    if (reservations.containsKey(m.migrationId())) {
+      return reply(m.replyTo(), new OfferAccepted(m.migrationId(), settings.name()));
+    }
+    if (m.holdMillis() <= 0) {
+      return reply(
+          m.replyTo(), new OfferRefused(m.migrationId(), "hold must be positive, was 0 ms"));
+    }
+    String full = fullFor(m.memoryBytes());
+    if (full != null) {
+      return reply(m.replyTo(), new OfferRefused(m.migrationId(), full));
+    }
+    reservations.put(m.migrationId(), new Reservation(m.migrationId(), m.vmId(), m.memoryBytes()));
+    timers.startSingleTimer(
+        m.migrationId(), new OfferExpired(m.migrationId()), Duration.ofMillis(m.holdMillis()));
+    return reply(m.replyTo(), new OfferAccepted(m.migrationId(), settings.name()));
+  }
+
+  private Behavior<Command> release(String migrationId) {
+    reservations.remove(migrationId);
+    timers.cancel(migrationId);
+    return this;
+  }
+
+  /** Why one more VM of {@code memoryBytes} does not fit here, or null when it does. */
+  private String fullFor(long memoryBytes) {
+    Capacity c = capacity();
+    if (memoryBytes <= 0) {
+      return "memory must be positive, was " + memoryBytes + " bytes";
+    }
+    if (c.vms() + c.reservedVms() + 1 > c.maxVms()) {
+      return String.format(
+          "node %s is full: %d VMs running and %d reserved of crtr.node.limits.max-vms = %d",
+          c.node(), c.vms(), c.reservedVms(), c.maxVms());
+    }
+    long inUse = c.memoryBytes() + c.reservedMemoryBytes();
+    if (memoryBytes > c.maxMemoryBytes() - inUse) {
+      return String.format(
+          "node %s has %d MiB of memory left (crtr.node.limits.max-memory = %d MiB), %d MiB asked",
+          c.node(),
+          (c.maxMemoryBytes() - inUse) >> 20,
+          c.maxMemoryBytes() >> 20,
+          memoryBytes >> 20);
+    }
+    return null;
+  }
+
+  private Capacity capacity() {
+    long memory = vms.values().stream().mapToLong(Vm::memoryBytes).sum();
+    long reserved = reservations.values().stream().mapToLong(Reservation::memoryBytes).sum();
+    return new Capacity(
+        settings.name(),
+        vms.size(),
+        reservations.size(),
+        settings.limits().maxVms(),
+        memory,
+        reserved,
+        settings.limits().maxMemoryBytes());
+  }
+}
