@@ -18,7 +18,7 @@ import org.crtrmotion.vm.machine.RunResult;
 final class GuestThread implements Runnable {
 
   /** What the actor asks of the guest thread. */
-  sealed interface Order permits Pause, Resume, ReadStatus, TakeCheckpoint, Stop {}
+  sealed interface Order permits Pause, Resume, ReadStatus, TakeCheckpoint, ReadDigest, Stop {}
 
   record Pause(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
@@ -27,6 +27,8 @@ final class GuestThread implements Runnable {
   record ReadStatus(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
   record TakeCheckpoint(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record ReadDigest(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
   record Stop() implements Order {}
 
@@ -137,6 +139,8 @@ final class GuestThread implements Runnable {
       }
     } else if (order instanceof ReadStatus s) {
       answer(status(at), s.replyTo());
+    } else if (order instanceof ReadDigest d) {
+      answer(new VmActor.Digest(id, at, m.digest()), d.replyTo());
     } else if (order instanceof TakeCheckpoint c) {
       long start = nanoClock.getAsLong();
       Checkpoint checkpoint = m.checkpoint();

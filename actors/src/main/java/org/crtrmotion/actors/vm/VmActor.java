@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
 import org.crtrmotion.vm.machine.RunResult;
 import org.crtrmotion.vm.machine.StopReason;
+import org.crtrmotion.vm.state.StateDigest;
 
 /**
  * One VM. Its guest runs on a thread this actor owns ({@link GuestThread}, named {@code
@@ -34,6 +35,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
           Resume,
           GetStatus,
           TakeCheckpoint,
+          GetDigest,
           Stop,
           Subscribe,
           GuestBooted,
@@ -62,6 +64,12 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    */
   public record TakeCheckpoint(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * The digest of the machine's whole state, read between two runs: equal digests at equal
+   * instruction counts prove two copies of a VM are the same.
+   */
+  public record GetDigest(ActorRef<Reply> replyTo) implements Command {}
+
   /** Ends the guest and its thread, then the actor; the reply comes after the thread is gone. */
   public record Stop(ActorRef<Reply> replyTo) implements Command {}
 
@@ -69,7 +77,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   public record Subscribe(ActorRef<VmEvent> subscriber) implements Command {}
 
   /** Replies to commands. */
-  public sealed interface Reply permits Status, Refused, CheckpointTaken {}
+  public sealed interface Reply permits Status, Refused, CheckpointTaken, Digest {}
 
   /**
    * @param instructions retired instructions at the moment the state was read
@@ -91,6 +99,9 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       return checkpoint.instructions();
     }
   }
+
+  /** The state digest at {@code instructions} retired. */
+  public record Digest(String vmId, long instructions, StateDigest digest) implements Reply {}
 
   /** What subscribers are told. */
   public sealed interface VmEvent permits ConsoleLine, Ended {}
@@ -173,6 +184,9 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
         .onMessage(
             TakeCheckpoint.class,
             m -> order("checkpoint", new GuestThread.TakeCheckpoint(m.replyTo()), m.replyTo()))
+        .onMessage(
+            GetDigest.class,
+            m -> order("digest", new GuestThread.ReadDigest(m.replyTo()), m.replyTo()))
         .onMessage(Stop.class, this::onStop)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(SubscriberTerminated.class, m -> unsubscribe(m.subscriber()))

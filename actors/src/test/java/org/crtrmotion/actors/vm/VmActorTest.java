@@ -135,6 +135,23 @@ class VmActorTest {
   }
 
   @Test
+  void checkpointOfAPausedGuestRestoresToItsDigest() throws Exception {
+    Vm vm = started(endlessMemoryGuest());
+    nextLine(vm.events());
+    ask(vm.ref(), VmActor.Pause::new, VmActor.Status.class);
+    VmActor.Digest source = ask(vm.ref(), VmActor.GetDigest::new, VmActor.Digest.class);
+    VmActor.CheckpointTaken taken =
+        ask(vm.ref(), VmActor.TakeCheckpoint::new, VmActor.CheckpointTaken.class);
+    try {
+      Machine restored = Machine.restore(taken.checkpoint(), null, b -> {});
+      assertEquals(source.instructions(), restored.instructionsRetired());
+      assertEquals(source.digest(), restored.digest());
+    } finally {
+      taken.checkpoint().close();
+    }
+  }
+
+  @Test
   void checkpointWhileRunningLeavesTheGuestRunning() {
     Vm vm = started(endlessMemoryGuest());
     nextLine(vm.events());
