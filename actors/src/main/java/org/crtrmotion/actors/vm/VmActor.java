@@ -227,8 +227,18 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
     return guestThreadLive() && state == VmState.CREATED;
   }
 
+  /**
+   * A stop was asked: nothing may be queued behind it, where the thread would never answer it, so
+   * later commands are refused here.
+   */
+  private boolean stopping() {
+    return !stopWaiters.isEmpty();
+  }
+
   private Behavior<Command> order(String command, GuestThread.Order order, ActorRef<Reply> to) {
-    if (guestLoopLive()) {
+    if (stopping()) {
+      to.tell(new Refused(spec.vmId(), command, "the VM is stopping"));
+    } else if (guestLoopLive()) {
       guest.order(order);
     } else if (booting()) {
       deferred.add(new Deferred(command, order, to));
@@ -243,7 +253,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus m) {
-    if (guestLoopLive() || booting()) {
+    if (!stopping() && (guestLoopLive() || booting())) {
       order("status", new GuestThread.ReadStatus(m.replyTo()), m.replyTo());
     } else {
       m.replyTo().tell(new Status(spec.vmId(), state, lastInstructions, detail));
@@ -277,7 +287,14 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
     state = VmState.RUNNING;
     startWaiters.forEach(w -> w.tell(new Status(spec.vmId(), state, 0, "")));
     startWaiters.clear();
-    deferred.forEach(d -> guest.order(d.order()));
+    // Orders given while it booted go first; behind a stop they would wait forever.
+    for (Deferred d : deferred) {
+      if (stopping()) {
+        d.replyTo().tell(new Refused(spec.vmId(), d.command(), "the VM is stopping"));
+      } else {
+        guest.order(d.order());
+      }
+    }
     deferred.clear();
     return this;
   }

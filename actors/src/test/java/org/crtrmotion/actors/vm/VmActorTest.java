@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -185,6 +186,26 @@ class VmActorTest {
     ask(vm.ref(), VmActor.Pause::new, VmActor.Status.class);
     ask(vm.ref(), VmActor.Stop::new, VmActor.Status.class);
     assertFalse(guestThreadAlive(vm.id()));
+  }
+
+  @Test
+  void commandGivenWhileBootingIsAnsweredEvenWhenAStopFollows() {
+    ActorRef<VmActor.Command> vm = testKit.spawn(VmActor.create(endlessMemoryGuest()));
+    TestProbe<VmActor.Reply> replies = testKit.createTestProbe();
+    // The pause waits for the boot (or reaches the booted guest); either way the stop behind it
+    // must not leave it unanswered.
+    vm.tell(new VmActor.Start(replies.ref()));
+    vm.tell(new VmActor.Pause(replies.ref()));
+    vm.tell(new VmActor.Stop(replies.ref()));
+    List<VmActor.Reply> answers = replies.receiveSeveralMessages(3, PATIENCE);
+    VmActor.Status stopped =
+        answers.stream()
+            .filter(VmActor.Status.class::isInstance)
+            .map(VmActor.Status.class::cast)
+            .filter(s -> s.state() == VmState.STOPPED)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no STOPPED among " + answers));
+    assertFalse(guestThreadAlive(stopped.vmId()));
   }
 
   @Test
