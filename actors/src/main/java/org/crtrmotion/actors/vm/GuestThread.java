@@ -107,8 +107,15 @@ final class GuestThread implements Runnable {
       }
       RunResult r = m.run(m.instructionsRetired() + spec.sliceInstructions());
       switch (r.reason()) {
-        case INSTRUCTION_LIMIT, STOPPED -> {
-          // A slice done, or a stop request whose Stop order is already queued.
+        case INSTRUCTION_LIMIT -> {
+          // A slice done.
+        }
+        case STOPPED -> {
+          // Our stop request, whose Stop order is already queued; or an interrupt that the
+          // machine turned into a stop while it slept in WFI, which would otherwise spin here.
+          if (Thread.interrupted()) {
+            throw new InterruptedException("guest thread interrupted");
+          }
         }
         default -> {
           ended = r;
