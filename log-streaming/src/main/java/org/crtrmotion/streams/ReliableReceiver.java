@@ -49,7 +49,8 @@ public final class ReliableReceiver {
   private final AtomicBoolean materialised = new AtomicBoolean();
 
   // Guarded by this.
-  private long nextSequence;
+  private long nextSequence; // one past the last frame handed to the consumer
+  private long acknowledged; // one past the last frame the consumer has taken in
   private boolean endSeen;
   private boolean gaveUp;
   private CompletableFuture<Throwable> connectionEnded = CompletableFuture.completedFuture(null);
@@ -73,6 +74,7 @@ public final class ReliableReceiver {
     this.resumeDeadline = Objects.requireNonNull(resumeDeadline, "resumeDeadline");
     this.control = new ControlFrames(streamId);
     this.nextSequence = firstSequence;
+    this.acknowledged = firstSequence;
   }
 
   /**
@@ -224,17 +226,22 @@ public final class ReliableReceiver {
   }
 
   private void acknowledge(long next) {
+    synchronized (this) {
+      acknowledged = next;
+    }
     endpoint.tell(control.acknowledge(next));
   }
 
   private void consumerStopped(Throwable cause) {
+    long at;
     synchronized (this) {
       if (gaveUp) {
         return;
       }
       gaveUp = true;
+      at = acknowledged;
     }
-    endpoint.tell(control.abandon(nextSequence(), String.valueOf(cause)));
+    endpoint.tell(control.abandon(at, String.valueOf(cause)));
   }
 
   private ReliableStreamException giveUp(ReliableStreamException reason) {

@@ -1,6 +1,7 @@
 package org.crtrmotion.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +29,7 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.crtrmotion.streams.TraceStreams.Receipt;
+import org.crtrmotion.streams.proto.StreamsProto.FrameKind;
 import org.crtrmotion.vm.trace.TraceWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -252,6 +256,165 @@ class ReliableStreamAcrossNodesTest {
         senderReason.getMessage().contains("not resumed within 1000 ms after frame"),
         senderReason.getMessage());
     assertTrue(senderReason.getMessage().contains("network partition"), senderReason.getMessage());
+    assertEquals(List.of(), spillFiles());
+  }
+
+  /**
+   * The receiver takes frame k only once the producer has offered frame k + {@code lead} (or has
+   * finished): a consumer that lags by a fixed count, whatever the speed of either end.
+   */
+  private static Flow<ByteString, ByteString, NotUsed> lagging(
+      OutboundLog log, long lead, CompletionStage<Done> produced) {
+    CompletableFuture<Done> finished = produced.toCompletableFuture();
+    return Flow.<ByteString>create()
+        .mapAsync(
+            1,
+            frame -> {
+              long sequence = FrameSequence.peek(frame).sequence();
+              return CompletableFuture.anyOf(
+                      log.whenOffered(sequence + lead).toCompletableFuture(), finished)
+                  .thenApply(ignored -> frame);
+            });
+  }
+
+  @Test
+  void carriesOneGibibyteThroughALaggingReceiverWithinTheMemoryBound() throws Exception {
+    long gibibyte = 1L << 30;
+    BulkTrace trace = new BulkTrace(gibibyte);
+    String stream = "vm-4/trace-gibibyte";
+    long memoryBound = 16 << 20;
+    OutboundLog.Options options =
+        new OutboundLog.Options(memoryBound, spill, 64 << 20, 8 << 20, 0.75, 0.25);
+    BandwidthCap cap = new BandwidthCap(512 << 20);
+    StreamMetrics sent = new StreamMetrics(cap);
+    StreamMetrics received = new StreamMetrics(cap);
+    // Two 64 KiB segments to a frame: about 128 KiB, under Artery's 256 KiB frame limit.
+    Link link =
+        new Link(
+            stream,
+            options,
+            Source.fromIterator(() -> trace).via(TraceStreams.encode(stream, 2)),
+            cap.flow().via(sent.countSent()),
+            Function.identity(),
+            DEADLINE);
+    sent.watch(link.log);
+    // 384 frames of about 128 KiB: 48 MiB ahead of the receiver, three times the memory bound.
+    CompletionStage<Receipt> receipt =
+        link.receive(
+            lagging(link.log, 384, link.produced).via(received.countReceived()),
+            BulkTrace.START_ICOUNT);
+
+    Receipt got = await(receipt);
+    await(link.sender.done());
+
+    assertTrue(got.finished());
+    assertEquals(trace.segments(), got.segments());
+    assertEquals(trace.events(), got.events());
+    StreamMetrics.Snapshot snapshot = received.snapshot();
+    long traceBytes = snapshot.received(FrameKind.TRACE_SEGMENTS).uncompressedBytes();
+    assertTrue(traceBytes >= gibibyte, "trace bytes received: " + traceBytes);
+    assertEquals(sent.snapshot().sent(), snapshot.received());
+
+    OutboundLog.Stats stats = link.log.stats();
+    assertTrue(stats.framesSpilled() > 0, "frames spilled: " + stats.framesSpilled());
+    assertTrue(stats.spillHighWaterBytes() > 0);
+    assertTrue(
+        stats.memoryHighWaterBytes() <= memoryBound,
+        "memory high water " + stats.memoryHighWaterBytes() + " > bound " + memoryBound);
+    assertTrue(stats.spillHighWaterBytes() <= options.diskBudgetBytes());
+    assertEquals(stats.nextSequence(), stats.framesAcknowledged());
+    assertEquals(stats.nextSequence(), sent.reliability().orElseThrow().acknowledgedSequence());
+    assertEquals(List.of(), spillFiles());
+    System.out.printf(
+        "1 GiB: %d frames, %d segments, %d trace bytes; %d frames spilled, spill high water %d,"
+            + " memory high water %d%n",
+        stats.nextSequence(),
+        got.segments(),
+        traceBytes,
+        stats.framesSpilled(),
+        stats.spillHighWaterBytes(),
+        stats.memoryHighWaterBytes());
+  }
+
+  @Test
+  void throttleRisesPastTheHighWaterMarkAndFallsWhenTheReceiverCatchesUp() throws Exception {
+    SyntheticTrace trace = new SyntheticTrace(100_000, SMALL_SEGMENTS);
+    String stream = "vm-5/trace-throttled";
+    OutboundLog.Options options =
+        new OutboundLog.Options(256 << 10, spill, 2 << 20, 256 << 10, 0.75, 0.25);
+    CompletableFuture<Void> raised = new CompletableFuture<>();
+    List<OutboundLog.Throttle> signals = new CopyOnWriteArrayList<>();
+    Link link =
+        new Link(
+            stream, options, trace(stream, trace), Flow.create(), Function.identity(), DEADLINE);
+    StreamMetrics metrics = new StreamMetrics(BandwidthCap.unlimited());
+    metrics.watch(link.log);
+    link.log.onThrottle(
+        signal -> {
+          signals.add(signal);
+          if (signal.raised()) {
+            raised.complete(null);
+          }
+        });
+    // The receiver takes nothing until the throttle is up, then everything as fast as it can.
+    CompletionStage<Receipt> receipt =
+        link.receive(
+            Flow.<ByteString>create().mapAsync(1, frame -> raised.thenApply(ignored -> frame)),
+            SyntheticTrace.START_ICOUNT);
+
+    Receipt got = await(receipt);
+    await(link.sender.done());
+
+    assertEquals(trace.produced(), got.segments());
+    assertTrue(signals.size() >= 2, "signals: " + signals);
+    assertTrue(signals.get(0).raised());
+    assertTrue(signals.get(0).reason().contains("the receiver lags"), signals.get(0).reason());
+    assertFalse(signals.get(1).raised());
+    assertTrue(signals.get(1).reason().contains("caught up"), signals.get(1).reason());
+    OutboundLog.Stats stats = link.log.stats();
+    assertTrue(stats.spillHighWaterBytes() >= options.diskBudgetBytes() * 3 / 4);
+    assertTrue(stats.throttleEpisodes() >= 1);
+    StreamMetrics.Reliability seen = metrics.reliability().orElseThrow();
+    assertFalse(seen.throttled());
+    assertEquals(stats.throttleEpisodes(), seen.throttleEpisodes());
+    assertEquals(0, seen.backlogFrames());
+    assertEquals(List.of(), spillFiles());
+  }
+
+  @Test
+  void aCorruptedFrameIsNamedThroughTheReliablePathAndFailsBothEnds() throws Exception {
+    String stream = "vm-6/trace-corrupt";
+    Source<ByteString, NotUsed> frames =
+        trace(stream, new SyntheticTrace(20_000, SMALL_SEGMENTS))
+            .map(
+                frame -> {
+                  if (FrameSequence.peek(frame).sequence() != 7) {
+                    return frame;
+                  }
+                  byte[] bytes = frame.toArray();
+                  bytes[bytes.length - 1] ^= 0x01; // inside the payload, the frame's last field
+                  return ByteString.fromArrayUnsafe(bytes);
+                });
+    Link link = new Link(stream, smallLog(), frames, Flow.create(), Function.identity(), DEADLINE);
+    CompletionStage<Receipt> receipt = link.receive(Flow.create(), SyntheticTrace.START_ICOUNT);
+
+    ExecutionException atReceiver = assertThrows(ExecutionException.class, () -> await(receipt));
+    FrameException refused = assertInstanceOf(FrameException.class, atReceiver.getCause());
+    assertEquals(FrameException.Problem.CORRUPT, refused.problem());
+    assertEquals(7, refused.sequence());
+    assertTrue(refused.getMessage().startsWith("frame 7 is corrupt"), refused.getMessage());
+
+    ExecutionException atSender =
+        assertThrows(ExecutionException.class, () -> await(link.sender.done()));
+    ReliableStreamException abandoned =
+        assertInstanceOf(ReliableStreamException.class, atSender.getCause());
+    assertEquals(ReliableStreamException.Reason.ABANDONED, abandoned.reason());
+    assertTrue(
+        abandoned
+            .getMessage()
+            .startsWith("receiver abandoned stream 'vm-6/trace-corrupt' at frame 7:"),
+        abandoned.getMessage());
+    assertTrue(abandoned.getMessage().contains("frame 7 is corrupt"), abandoned.getMessage());
     assertEquals(List.of(), spillFiles());
   }
 }
