@@ -336,6 +336,10 @@ public final class OutboundLog implements AutoCloseable {
       if (failure != null) {
         return CompletableFuture.failedFuture(failure);
       }
+      if (closed) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("the log of stream '" + streamId + "' is closed"));
+      }
       if (sequence < next) {
         return CompletableFuture.completedFuture(null);
       }
@@ -511,13 +515,26 @@ public final class OutboundLog implements AutoCloseable {
     toFail.forEach(f -> f.completeExceptionally(cause));
   }
 
-  /** Drops everything held and deletes the spill files; later offers fail. */
+  /**
+   * Drops everything held and deletes the spill files; later offers fail, and so do a waiting offer
+   * and readers still waiting for a frame.
+   */
   @Override
   public void close() {
+    List<CompletableFuture<?>> toFail = new ArrayList<>();
     synchronized (this) {
       closed = true;
+      if (waiting != null) {
+        toFail.add(waiting.placed());
+        waiting = null;
+      }
+      readers.forEach(r -> toFail.add(r.available()));
+      readers.clear();
       release();
     }
+    IllegalStateException closedNow =
+        new IllegalStateException("the log of stream '" + streamId + "' is closed");
+    toFail.forEach(f -> f.completeExceptionally(closedNow));
   }
 
   private void release() {

@@ -164,20 +164,20 @@ public final class ReliableSender {
   }
 
   private void onControl(ByteString frame) {
-    Control control;
     try {
-      control = ControlFrames.decode(streamId, frame);
-    } catch (FrameException e) {
+      Control control = ControlFrames.decode(streamId, frame);
+      switch (control.getMessageCase()) {
+        case RESUME ->
+            resume(control.getResume().getNextSequence(), control.getResume().getReplyTo());
+        case ACKNOWLEDGE -> acknowledge(control.getAcknowledge().getNextSequence());
+        case ABANDON ->
+            abandoned(control.getAbandon().getNextSequence(), control.getAbandon().getReason());
+        default -> throw new IllegalStateException("decode refuses " + control.getMessageCase());
+      }
+    } catch (RuntimeException e) {
+      // A peer that speaks another version or breaks the protocol: the stream cannot go on, and
+      // the endpoint must not die silently with the reason in a log line.
       fail(e);
-      return;
-    }
-    switch (control.getMessageCase()) {
-      case RESUME ->
-          resume(control.getResume().getNextSequence(), control.getResume().getReplyTo());
-      case ACKNOWLEDGE -> acknowledge(control.getAcknowledge().getNextSequence());
-      case ABANDON ->
-          abandoned(control.getAbandon().getNextSequence(), control.getAbandon().getReason());
-      default -> throw new IllegalStateException("decode refuses " + control.getMessageCase());
     }
   }
 

@@ -417,4 +417,34 @@ class ReliableStreamAcrossNodesTest {
     assertTrue(abandoned.getMessage().contains("frame 7 is corrupt"), abandoned.getMessage());
     assertEquals(List.of(), spillFiles());
   }
+
+  @Test
+  void aResumeFromAFrameTheSenderDoesNotHoldIsRefusedWithWhatItHolds() throws Exception {
+    String stream = "vm-6/trace-refused";
+    OutboundLog log = new OutboundLog(stream, smallLog());
+    ReliableSender sender = ReliableSender.start(nodes.sender, log, Flow.create(), DEADLINE);
+    trace(stream, new SyntheticTrace(2_000, SMALL_SEGMENTS))
+        .runWith(sender.producer(), nodes.sender);
+    ReliableReceiver receiver =
+        new ReliableReceiver(
+            nodes.receiver, stream, onReceiver(sender.endpoint()), 1_000_000, DEADLINE);
+
+    CompletionStage<Receipt> receipt =
+        receiver.source().runWith(TraceStreams.receive(stream, 0), nodes.receiver);
+
+    ExecutionException atReceiver = assertThrows(ExecutionException.class, () -> await(receipt));
+    ReliableStreamException refused =
+        assertInstanceOf(ReliableStreamException.class, atReceiver.getCause());
+    assertEquals(ReliableStreamException.Reason.REFUSED, refused.reason());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith(
+                "sender of stream 'vm-6/trace-refused' cannot resume at frame 1000000: the log"
+                    + " holds frames 0 to "),
+        refused.getMessage());
+    ExecutionException atSender =
+        assertThrows(ExecutionException.class, () -> await(sender.done()));
+    assertInstanceOf(ReliableStreamException.class, atSender.getCause());
+  }
 }
