@@ -263,6 +263,11 @@ public final class ReliableSender {
   }
 
   private void connectionEnded(int which, Throwable failure) {
+    if (failure instanceof SpillException lost) {
+      // The log cannot give back a frame it holds: serving it again would fail again, forever.
+      fail(lost);
+      return;
+    }
     synchronized (this) {
       if (which != epoch || done.isDone()) {
         return;

@@ -447,4 +447,63 @@ class ReliableStreamAcrossNodesTest {
         assertThrows(ExecutionException.class, () -> await(sender.done()));
     assertInstanceOf(ReliableStreamException.class, atSender.getCause());
   }
+
+  @Test
+  void aCorruptSpillFileFailsTheSenderAndTheReceiverIsRefusedWithTheReason() throws Exception {
+    String stream = "vm-6/trace-spill-corrupt";
+    // 128 KiB spill files of about four frames; the throttle rises at 3 MiB, some 24 files in.
+    OutboundLog.Options options =
+        new OutboundLog.Options(256 << 10, spill, 4 << 20, 128 << 10, 0.75, 0.25);
+    CompletableFuture<Void> damaged = new CompletableFuture<>();
+    Link link =
+        new Link(
+            stream,
+            options,
+            trace(stream, new SyntheticTrace(200_000, SMALL_SEGMENTS)),
+            Flow.create(),
+            Function.identity(),
+            DEADLINE);
+    // Once the throttle is up the receiver has been served a few dozen frames at most: damage a
+    // spill file far beyond them, then let the receiver go on.
+    link.log.onThrottle(
+        signal -> {
+          if (signal.raised() && !damaged.isDone()) {
+            try {
+              Path file = spillFiles().stream().sorted().skip(12).findFirst().orElseThrow();
+              flipLastByte(file);
+              damaged.complete(null);
+            } catch (IOException e) {
+              damaged.completeExceptionally(e);
+            }
+          }
+        });
+    CompletionStage<Receipt> receipt =
+        link.receive(
+            Flow.<ByteString>create().mapAsync(1, frame -> damaged.thenApply(ignored -> frame)),
+            SyntheticTrace.START_ICOUNT);
+
+    ExecutionException atSender =
+        assertThrows(ExecutionException.class, () -> await(link.sender.done()));
+    SpillException lost = assertInstanceOf(SpillException.class, atSender.getCause());
+    assertTrue(lost.getMessage().contains("is corrupt: frame "), lost.getMessage());
+    ExecutionException atReceiver = assertThrows(ExecutionException.class, () -> await(receipt));
+    ReliableStreamException refused =
+        assertInstanceOf(ReliableStreamException.class, atReceiver.getCause());
+    assertEquals(ReliableStreamException.Reason.REFUSED, refused.reason());
+    assertTrue(refused.getMessage().contains("is corrupt: frame "), refused.getMessage());
+    assertEquals(List.of(), spillFiles());
+  }
+
+  private static void flipLastByte(Path file) throws IOException {
+    try (java.nio.channels.FileChannel channel =
+        java.nio.channels.FileChannel.open(
+            file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      long last = channel.size() - 1;
+      channel.read(one, last);
+      one.put(0, (byte) (one.get(0) ^ 0x01));
+      one.rewind();
+      channel.write(one, last);
+    }
+  }
 }
