@@ -93,11 +93,13 @@ public final class OutboundLog implements AutoCloseable {
    * @param nextSequence the sequence number the next offered frame must carry
    * @param acknowledgedSequence every frame before this one is acknowledged
    * @param servedSequence one past the highest frame a connection has taken from the log
+   * @param heldBytes wire bytes of the frames not acknowledged yet, in memory or spilled
    */
   public record Stats(
       long nextSequence,
       long acknowledgedSequence,
       long servedSequence,
+      long heldBytes,
       long memoryFrames,
       long memoryBytes,
       long memoryHighWaterBytes,
@@ -147,6 +149,7 @@ public final class OutboundLog implements AutoCloseable {
   private long endSequence = -1;
   private SpillFile writing; // the file new spilled frames go to, or null
   private int filesCreated;
+  private long heldBytes;
   private long memoryFrames;
   private long memoryBytes;
   private long memoryHighWater;
@@ -263,6 +266,7 @@ public final class OutboundLog implements AutoCloseable {
     if (FrameSequence.peek(frame).isEnd()) {
       endSequence = next;
     }
+    heldBytes += size;
     next++;
     return true;
   }
@@ -381,8 +385,10 @@ public final class OutboundLog implements AutoCloseable {
         if (entry instanceof InMemory m) {
           memoryFrames--;
           memoryBytes -= m.frame().size();
+          heldBytes -= m.frame().size();
         } else {
           spillFrames--;
+          heldBytes -= ((Spilled) entry).length();
         }
         acknowledged++;
         framesAcknowledged++;
@@ -478,6 +484,7 @@ public final class OutboundLog implements AutoCloseable {
         next,
         acknowledged,
         served,
+        heldBytes,
         memoryFrames,
         memoryBytes,
         memoryHighWater,
@@ -539,6 +546,7 @@ public final class OutboundLog implements AutoCloseable {
 
   private void release() {
     held.clear();
+    heldBytes = 0;
     memoryFrames = 0;
     memoryBytes = 0;
     spillFrames = 0;

@@ -48,13 +48,14 @@ public final class StreamMetrics {
   /**
    * What a reliable stream's sender knows from acknowledgements, for a coordinator on another host
    * than the receiver: acknowledged sequence, backlog (frames served minus acknowledged, and all
-   * frames not yet acknowledged), memory and spill held with their high-water marks, and the
-   * throttle signal with the number of times it was raised.
+   * frames and wire bytes not yet acknowledged), memory and spill held with their high-water marks,
+   * and the throttle signal with the number of times it was raised.
    */
   public record Reliability(
       long acknowledgedSequence,
       long backlogFrames,
       long heldFrames,
+      long heldWireBytes,
       long memoryBytes,
       long memoryHighWaterBytes,
       long spillBytes,
@@ -146,6 +147,7 @@ public final class StreamMetrics {
             stats.acknowledgedSequence(),
             stats.backlogFrames(),
             stats.heldFrames(),
+            stats.heldBytes(),
             stats.memoryBytes(),
             stats.memoryHighWaterBytes(),
             stats.spillBytes(),

@@ -118,11 +118,13 @@ class OutboundLogTest {
     assertEquals(3, stats.spillFrames());
     assertEquals(3, stats.framesAcknowledged());
     assertEquals(3, stats.acknowledgedSequence());
+    assertEquals(3 * frameBytes(), stats.heldBytes());
 
     log.acknowledge(6);
     assertEquals(List.of(), spillFiles());
     assertEquals(0, log.stats().spillBytes());
     assertEquals(0, log.stats().heldFrames());
+    assertEquals(0, log.stats().heldBytes());
     assertTrue(log.stats().spillHighWaterBytes() > 2 * perFile);
   }
 

@@ -378,6 +378,7 @@ class ReliableStreamAcrossNodesTest {
     assertFalse(seen.throttled());
     assertEquals(stats.throttleEpisodes(), seen.throttleEpisodes());
     assertEquals(0, seen.backlogFrames());
+    assertEquals(0, seen.heldWireBytes());
     assertEquals(List.of(), spillFiles());
   }
 
