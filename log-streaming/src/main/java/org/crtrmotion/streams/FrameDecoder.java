@@ -29,7 +29,20 @@ public final class FrameDecoder {
   private boolean ended;
 
   public FrameDecoder(String streamId) {
+    this(streamId, 0);
+  }
+
+  /**
+   * A decoder that expects frame {@code firstSequence} first: the receiver of a stream resumed at
+   * that frame by a consumer whose state already holds the frames before it.
+   */
+  public FrameDecoder(String streamId, long firstSequence) {
     this.streamId = Objects.requireNonNull(streamId, "streamId");
+    if (firstSequence < 0) {
+      throw new IllegalArgumentException(
+          "stream '" + streamId + "' cannot start at frame " + firstSequence);
+    }
+    this.nextSequence = firstSequence;
   }
 
   /**
@@ -38,9 +51,14 @@ public final class FrameDecoder {
    * short is an error, not a shorter trace.
    */
   public static Flow<ByteString, FramePayload, NotUsed> flow(String streamId) {
+    return flow(streamId, 0);
+  }
+
+  /** As {@link #flow(String)}, expecting frame {@code firstSequence} first. */
+  public static Flow<ByteString, FramePayload, NotUsed> flow(String streamId, long firstSequence) {
     return Flow.fromMaterializer(
             (materializer, attributes) -> {
-              FrameDecoder decoder = new FrameDecoder(streamId);
+              FrameDecoder decoder = new FrameDecoder(streamId, firstSequence);
               // concatLazy: plain concat pulls the second source before the first completes.
               return Flow.<ByteString>create()
                   .map(decoder::decode)

@@ -45,7 +45,30 @@ public final class StreamMetrics {
     }
   }
 
+  /**
+   * What a reliable stream's sender knows from acknowledgements, for a coordinator on another host
+   * than the receiver: acknowledged sequence, backlog (frames served minus acknowledged, and all
+   * frames and wire bytes not yet acknowledged), memory and spill held with their high-water marks,
+   * and the throttle signal with the number of times it was raised.
+   */
+  public record Reliability(
+      long acknowledgedSequence,
+      long backlogFrames,
+      long heldFrames,
+      long heldWireBytes,
+      long memoryBytes,
+      long memoryHighWaterBytes,
+      long spillBytes,
+      long spillFiles,
+      long spillHighWaterBytes,
+      long diskBudgetBytes,
+      boolean throttled,
+      String throttleReason,
+      long throttleEpisodes) {}
+
   private static final int RATE_SLOTS = 10;
+
+  private volatile OutboundLog outbound;
 
   private final Direction sent;
   private final Direction received;
@@ -104,6 +127,36 @@ public final class StreamMetrics {
         sent.rate.bytesPerSecond(now),
         received.rate.bytesPerSecond(now),
         cap.bytesPerSecond());
+  }
+
+  /** Reports {@link #reliability()} from {@code log}, the outbound log of this stream's sender. */
+  public void watch(OutboundLog log) {
+    this.outbound = Objects.requireNonNull(log, "log");
+  }
+
+  /** The sender's acknowledgement, spill and throttle counters; empty until {@link #watch}. */
+  public java.util.Optional<Reliability> reliability() {
+    OutboundLog log = outbound;
+    if (log == null) {
+      return java.util.Optional.empty();
+    }
+    OutboundLog.Stats stats = log.stats();
+    OutboundLog.Throttle throttle = log.throttle();
+    return java.util.Optional.of(
+        new Reliability(
+            stats.acknowledgedSequence(),
+            stats.backlogFrames(),
+            stats.heldFrames(),
+            stats.heldBytes(),
+            stats.memoryBytes(),
+            stats.memoryHighWaterBytes(),
+            stats.spillBytes(),
+            stats.spillFiles(),
+            stats.spillHighWaterBytes(),
+            log.options().diskBudgetBytes(),
+            throttle.raised(),
+            throttle.reason(),
+            stats.throttleEpisodes()));
   }
 
   private static long total(

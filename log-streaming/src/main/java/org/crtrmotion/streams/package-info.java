@@ -31,5 +31,16 @@
  * paces encoded frames with a token bucket that reads the cap at every decision, so a coordinator
  * may change it while the transfer runs. {@link org.crtrmotion.streams.StreamMetrics} counts frames
  * after the encoder and before the decoder, by kind, from the frame header alone.
+ *
+ * <h2>Reliable transport</h2>
+ *
+ * <p>{@link org.crtrmotion.streams.OutboundLog} keeps each frame until the receiver acknowledges
+ * it: in memory up to a bound, then in checksummed spill files up to a disk budget, raising a
+ * throttle signal past a high-water mark and holding the producer back when full, never dropping.
+ * {@link org.crtrmotion.streams.ReliableSender} serves one connection at a time from the log at the
+ * sequence number a {@link org.crtrmotion.streams.ReliableReceiver} asks to resume from; the
+ * receiver acknowledges with {@code CONTROL} frames sent to the sender's endpoint actor and
+ * reconnects after a drop until a deadline, after which both ends fail with a {@link
+ * org.crtrmotion.streams.ReliableStreamException} stating the reason.
  */
 package org.crtrmotion.streams;
