@@ -27,14 +27,14 @@ public final class GrowingFeed implements InputFeed {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition progressed = lock.newCondition();
   private final ArrayDeque<List<InputEvent>> batches = new ArrayDeque<>();
-  private int bufferedEvents; // events in batches and in the VM thread's current batch; under lock
+  private int bufferedEvents; // appended and not yet taken by the VM thread; under lock
   private long coveredIcount; // under lock
   private boolean finished; // under lock
   private Throwable failure; // why no more will arrive before the end; under lock
   private CompletableFuture<Void> room; // completed when the VM thread frees space; under lock
   private long lastEventIcount;
 
-  // The VM thread's own batch: read without the lock.
+  // The VM thread's batch: it reads them without the lock and writes them under it.
   private List<InputEvent> current = List.of();
   private int next;
 
@@ -64,7 +64,7 @@ public final class GrowingFeed implements InputFeed {
     lock.lock();
     try {
       check(events, coveredIcount);
-      if (bufferedEvents > 0 && bufferedEvents + events.size() > maxBufferedEvents) {
+      if (bufferedEvents + events.size() > maxBufferedEvents && replayerCanProceed()) {
         return false;
       }
       if (!events.isEmpty()) {
@@ -79,6 +79,19 @@ public final class GrowingFeed implements InputFeed {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether the replayer can still take an event without more coverage. When it cannot (everything
+   * buffered sits at or past the coverage, or nothing is buffered), refusing a batch would leave
+   * both sides waiting for each other, so the batch is taken whatever its size.
+   */
+  private boolean replayerCanProceed() {
+    InputEvent first = next < current.size() ? current.get(next) : null;
+    if (first == null && !batches.isEmpty()) {
+      first = batches.peek().get(0);
+    }
+    return first != null && first.instructionCount() < coveredIcount;
   }
 
   private void check(List<InputEvent> events, long covered) {
@@ -110,11 +123,13 @@ public final class GrowingFeed implements InputFeed {
     }
   }
 
-  /** Completes once the VM thread has taken events since the last refusal (or at once if empty). */
+  /**
+   * Completes once the VM thread has taken an event since the last refusal (at once if it can't).
+   */
   public CompletableFuture<Void> whenRoom() {
     lock.lock();
     try {
-      if (bufferedEvents == 0 || failure != null) {
+      if (!replayerCanProceed() || failure != null) {
         return CompletableFuture.completedFuture(null);
       }
       if (room == null) {
@@ -191,9 +206,7 @@ public final class GrowingFeed implements InputFeed {
     }
   }
 
-  /**
-   * Events appended and not yet released: the VM thread's current batch counts until it is used up.
-   */
+  /** Events appended and not yet taken by the VM thread. */
   public int bufferedEvents() {
     lock.lock();
     try {
@@ -217,24 +230,13 @@ public final class GrowingFeed implements InputFeed {
     if (e == null) {
       throw new IllegalStateException("no input is buffered: peek() first");
     }
-    next++;
-    return e;
-  }
-
-  /** Drops the used-up batch and takes the next, if any; frees room for the appender. */
-  private boolean advance() {
-    CompletableFuture<Void> freed = null;
-    List<InputEvent> batch;
+    CompletableFuture<Void> freed;
     lock.lock();
     try {
-      if (!current.isEmpty()) {
-        bufferedEvents -= current.size();
-        freed = room;
-        room = null;
-      }
-      batch = batches.poll();
-      current = batch == null ? List.of() : batch;
-      next = 0;
+      next++;
+      bufferedEvents--;
+      freed = room;
+      room = null;
     } finally {
       lock.unlock();
     }
@@ -242,6 +244,19 @@ public final class GrowingFeed implements InputFeed {
     if (freed != null) {
       freed.complete(null);
     }
-    return batch != null;
+    return e;
+  }
+
+  /** Moves to the next batch, if any. */
+  private boolean advance() {
+    lock.lock();
+    try {
+      List<InputEvent> batch = batches.poll();
+      current = batch == null ? List.of() : batch;
+      next = 0;
+      return batch != null;
+    } finally {
+      lock.unlock();
+    }
   }
 }
