@@ -31,5 +31,13 @@
  * paces encoded frames with a token bucket that reads the cap at every decision, so a coordinator
  * may change it while the transfer runs. {@link org.crtrmotion.streams.StreamMetrics} counts frames
  * after the encoder and before the decoder, by kind, from the frame header alone.
+ *
+ * <h2>Hooks to the machine</h2>
+ *
+ * <p>{@link org.crtrmotion.streams.RecorderSource} turns a VM's recorder into a source of segments
+ * (the VM thread waits when the stream is full); {@link org.crtrmotion.streams.ReplayFeedSink}
+ * appends arriving segments to vm-runtime's {@code GrowingFeed} for a {@code StreamingReplay};
+ * {@link org.crtrmotion.streams.CheckpointTransfer} streams a copy-on-write checkpoint and restores
+ * a machine from it; {@link org.crtrmotion.streams.PageBatches} carries pre-copy rounds.
  */
 package org.crtrmotion.streams;
