@@ -95,6 +95,15 @@ public final class GrowingFeed implements InputFeed {
   }
 
   private void check(List<InputEvent> events, long covered) {
+    if (failure != null) {
+      throw new IllegalStateException(
+          "the feed was failed at instruction "
+              + coveredIcount
+              + " ("
+              + failure.getMessage()
+              + "): nothing more is taken",
+          failure);
+    }
     if (finished) {
       throw new IllegalStateException(
           "the trace already ended at instruction " + this.coveredIcount + ": nothing follows it");

@@ -132,4 +132,12 @@ class GrowingFeedTest {
     assertTrue(t instanceof IllegalStateException, String.valueOf(t));
     assertTrue(t.getMessage().contains("frame 7 is corrupt"), t.getMessage());
   }
+
+  @Test
+  void aFailedFeedTakesNothingMore() {
+    GrowingFeed feed = new GrowingFeed(0, 8);
+    feed.fail(new RuntimeException("connection lost"));
+    var e = assertThrows(IllegalStateException.class, () -> feed.tryAppend(reads(1), 10, false));
+    assertTrue(e.getMessage().contains("connection lost"), e.getMessage());
+  }
 }
