@@ -14,14 +14,24 @@ import org.crtrmotion.streams.proto.StreamsProto.CheckpointChunk;
  * are opaque here: the checkpoint format keeps its own magic, version and page encoding.
  */
 public final class CheckpointStreams {
-  /** Large enough that a StreamRef's per-element cost vanishes, small enough to pace well. */
-  public static final int DEFAULT_CHUNK_BYTES = 256 << 10;
+  /**
+   * Large enough that a StreamRef's per-element cost vanishes, small enough to pace well, and with
+   * room under Artery's default maximum frame size (256 KiB) for a chunk that does not compress:
+   * the transport drops a larger message and the StreamRef fails with a sequence gap.
+   */
+  public static final int DEFAULT_CHUNK_BYTES = 128 << 10;
 
   private CheckpointStreams() {}
 
-  /** Checkpoint bytes in any slicing, frames of about {@code chunkBytes} out. */
+  /**
+   * Checkpoint bytes in any slicing, frames of at most about {@code chunkBytes} out. A piece larger
+   * than a chunk (the writer hands over a whole 64-page batch at once) is cut first: an
+   * incompressible frame above Artery's maximum frame size (256 KiB by default) would be dropped by
+   * the transport and fail the StreamRef with a sequence gap.
+   */
   public static Flow<ByteString, ByteString, NotUsed> encode(String streamId, int chunkBytes) {
     return Flow.<ByteString>create()
+        .mapConcat(bytes -> slices(bytes, chunkBytes))
         .groupedWeighted(chunkBytes, bytes -> (long) bytes.size())
         .map(CheckpointStreams::join)
         .statefulMap(
@@ -62,6 +72,17 @@ public final class CheckpointStreams {
                   expected, ByteString.fromArrayUnsafe(chunk.getData().toByteArray()));
             },
             expected -> Optional.empty());
+  }
+
+  private static List<ByteString> slices(ByteString bytes, int chunkBytes) {
+    if (bytes.size() <= chunkBytes) {
+      return List.of(bytes);
+    }
+    List<ByteString> out = new java.util.ArrayList<>(bytes.size() / chunkBytes + 1);
+    for (int from = 0; from < bytes.size(); from += chunkBytes) {
+      out.add(bytes.slice(from, Math.min(bytes.size(), from + chunkBytes)));
+    }
+    return out;
   }
 
   private static byte[] join(List<ByteString> pieces) {

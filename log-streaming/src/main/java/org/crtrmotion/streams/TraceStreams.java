@@ -36,6 +36,30 @@ public final class TraceStreams {
   }
 
   /**
+   * Segments in, frames out as soon as the stream can take one: a frame holds the segments that
+   * waited while it was backpressured, at most {@code maxSegmentsPerFrame}. For a live trace, where
+   * {@link #encode}'s fixed groups would hold back the coverage of a partial group until more
+   * segments come.
+   */
+  public static Flow<TraceSegment, ByteString, NotUsed> encodeAsAvailable(
+      String streamId, int maxSegmentsPerFrame) {
+    return Flow.<TraceSegment>create()
+        .batch(
+            maxSegmentsPerFrame,
+            first -> {
+              List<TraceSegment> group = new java.util.ArrayList<>(maxSegmentsPerFrame);
+              group.add(first);
+              return group;
+            },
+            (group, next) -> {
+              group.add(next);
+              return group;
+            })
+        .map(Payloads::traceSegments)
+        .via(FrameEncoder.flow(streamId));
+  }
+
+  /**
    * Frames in; verifies each frame, then each of its segments with a {@link TraceReader} of a trace
    * that starts at {@code startIcount}. Completes with a receipt after the END frame; fails with a
    * {@link FrameException} naming the frame at the first problem.

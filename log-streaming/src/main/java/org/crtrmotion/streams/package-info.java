@@ -42,5 +42,13 @@
  * receiver acknowledges with {@code CONTROL} frames sent to the sender's endpoint actor and
  * reconnects after a drop until a deadline, after which both ends fail with a {@link
  * org.crtrmotion.streams.ReliableStreamException} stating the reason.
+ *
+ * <h2>Hooks to the machine</h2>
+ *
+ * <p>{@link org.crtrmotion.streams.RecorderSource} turns a VM's recorder into a source of segments
+ * (the VM thread waits when the stream is full); {@link org.crtrmotion.streams.ReplayFeedSink}
+ * appends arriving segments to vm-runtime's {@code GrowingFeed} for a {@code StreamingReplay};
+ * {@link org.crtrmotion.streams.CheckpointTransfer} streams a copy-on-write checkpoint and restores
+ * a machine from it; {@link org.crtrmotion.streams.PageBatches} carries pre-copy rounds.
  */
 package org.crtrmotion.streams;
