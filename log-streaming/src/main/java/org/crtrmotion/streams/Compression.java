@@ -8,18 +8,19 @@ import org.crtrmotion.streams.proto.StreamsProto.Codec;
 
 /**
  * LZ4 block compression of payloads. A payload that does not shrink is sent raw: random or
- * already-compressed guest pages would otherwise cost CPU on both ends and a few bytes more.
+ * already-compressed guest pages would otherwise cost CPU on both ends and a few bytes more. Public
+ * so that {@code crtr bench streams} measures the codec the frames really use.
  */
-final class Compression {
+public final class Compression {
   private static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
   private static final LZ4Compressor COMPRESSOR = FACTORY.fastCompressor();
   private static final LZ4FastDecompressor DECOMPRESSOR = FACTORY.fastDecompressor();
 
-  record Compressed(Codec codec, byte[] bytes) {}
+  public record Compressed(Codec codec, byte[] bytes) {}
 
   private Compression() {}
 
-  static Compressed compress(byte[] raw) {
+  public static Compressed compress(byte[] raw) {
     byte[] out = new byte[COMPRESSOR.maxCompressedLength(raw.length)];
     int n = COMPRESSOR.compress(raw, 0, raw.length, out, 0, out.length);
     if (n >= raw.length) {
@@ -33,7 +34,7 @@ final class Compression {
    *
    * @throws IllegalArgumentException if the bytes are not an LZ4 block of that length
    */
-  static byte[] decompress(Codec codec, byte[] wire, int length) {
+  public static byte[] decompress(Codec codec, byte[] wire, int length) {
     switch (codec) {
       case NONE:
         if (wire.length != length) {
