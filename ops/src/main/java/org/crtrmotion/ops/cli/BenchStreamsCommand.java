@@ -59,6 +59,21 @@ final class BenchStreamsCommand implements Callable<Integer> {
       description = "Artery's maximum-frame-size (default ${DEFAULT-VALUE} bytes)")
   long maximumFrameBytes = 1 << 20;
 
+  @Option(
+      names = "--async-boundaries",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "run encoding apart from sending, and expanding apart from reading (default: on)")
+  boolean asyncBoundaries;
+
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      description = "measured runs of each transfer after the warm-up, best kept (default 3)")
+  Integer repeat;
+
   /** The last report, for tests that check its numbers rather than its text. */
   StreamsReport report;
 
@@ -78,9 +93,10 @@ final class BenchStreamsCommand implements Callable<Integer> {
         new LoopbackNodes.Tuning(streamRefBuffer, Math.toIntExact(maximumFrameBytes));
     List<TracePipeline.Result> throughput = new ArrayList<>();
     try (LoopbackNodes nodes = new LoopbackNodes(tuning)) {
+      TracePipeline.Layout layout = new TracePipeline.Layout(segmentsPerFrame, asyncBoundaries);
+      int runs = repeat != null ? repeat : quick ? 1 : 3;
       for (BenchCorpus.Trace trace : traces) {
-        TracePipeline.measure(nodes, trace, segmentsPerFrame); // warm-up
-        throughput.add(checked(TracePipeline.measure(nodes, trace, segmentsPerFrame)));
+        throughput.add(checked(TracePipeline.measure(nodes, trace, layout, runs)));
       }
     }
 
@@ -129,7 +145,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
     if (r.pipeline().bytes() != r.bytesSent()
         || r.pipeline().segments() != r.segments()
         || !r.pipeline().finished()
-        || r.socket().bytesReceived() != r.bytesSent()) {
+        || r.socket().bytesReceived() != r.bytesSent()
+        || r.oneNode().bytes() != r.bytesSent()) {
       throw new IllegalStateException(
           r.label()
               + ": sent "
@@ -140,7 +157,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
               + r.pipeline()
               + ", the socket "
               + r.socket().bytesReceived()
-              + " bytes");
+              + " bytes, one node "
+              + r.oneNode());
     }
     return r;
   }

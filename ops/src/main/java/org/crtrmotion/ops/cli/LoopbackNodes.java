@@ -104,6 +104,15 @@ final class LoopbackNodes implements AutoCloseable {
     return outcome.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
   }
 
+  /** The same stream run inside the sending node, with no remoting: what the stages cost alone. */
+  <R> R withinOneNode(Source<ByteString, ?> frames, Sink<ByteString, CompletionStage<R>> receive)
+      throws Exception {
+    return frames
+        .runWith(receive, sender)
+        .toCompletableFuture()
+        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws Exception {
     receiver.terminate();

@@ -30,24 +30,29 @@ record StreamsReport(
         tuning.maximumFrameBytes() >> 10);
     out.printf(
         Locale.ROOT,
-        "%-40s %9s %9s %13s %11s %7s%n",
+        "%-36s %9s %7s %13s %11s %7s %15s%n",
         "trace",
         "segments",
         "MiB",
         "pipeline MB/s",
         "socket MB/s",
-        "ratio");
+        "ratio",
+        "one node MB/s");
     for (TracePipeline.Result r : throughput) {
       out.printf(
           Locale.ROOT,
-          "%-40s %,9d %9.1f %13.1f %11.1f %7.2f%n",
+          "%-36s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f%n",
           r.label(),
           r.segments(),
           r.bytesSent() / MIB,
           r.pipelineMegabytesPerSecond(),
           r.socketMegabytesPerSecond(),
-          r.ratio());
+          r.ratio(),
+          r.oneNodeMegabytesPerSecond());
     }
+    out.println(
+        "(one node: the same stages in the sending node without StreamRef and Artery, the ceiling"
+            + " the encoding and reading set)");
     out.println();
     out.println(
         "compression of the chunks frames carry (trace: a frame's segments; pages: 64 non-zero"
@@ -92,7 +97,7 @@ record StreamsReport(
                         "{\"trace\":%s,\"segments\":%d,\"bytesSent\":%d,"
                             + "\"bytesReceived\":%d,\"segmentsReceived\":%d,"
                             + "\"socketBytesReceived\":%d,\"pipelineMBps\":%.3f,"
-                            + "\"socketMBps\":%.3f,\"ratio\":%.4f}",
+                            + "\"socketMBps\":%.3f,\"ratio\":%.4f,\"oneNodeMBps\":%.3f}",
                         quote(r.label()),
                         r.segments(),
                         r.bytesSent(),
@@ -101,7 +106,8 @@ record StreamsReport(
                         r.socket().bytesReceived(),
                         r.pipelineMegabytesPerSecond(),
                         r.socketMegabytesPerSecond(),
-                        r.ratio()))
+                        r.ratio(),
+                        r.oneNodeMegabytesPerSecond()))
             .collect(Collectors.joining(","));
     String codecs =
         compression.stream()

@@ -62,7 +62,7 @@ class BenchStreamsCommandTest {
   }
 
   @Test
-  void everyTraceRunDeliversAllItsBytesBothThroughThePipelineAndThroughTheSocket() {
+  void everyTraceRunDeliversAllItsBytesThroughThePipelineTheSocketAndOneNode() {
     assertEquals(2, report.throughput().size(), "a synthetic and a real trace");
     for (TracePipeline.Result r : report.throughput()) {
       assertTrue(r.bytesSent() >= 1 << 20, r.label() + ": " + r.bytesSent());
@@ -70,7 +70,10 @@ class BenchStreamsCommandTest {
       assertEquals(r.segments(), r.pipeline().segments(), r.label());
       assertTrue(r.pipeline().finished(), r.label());
       assertEquals(r.bytesSent(), r.socket().bytesReceived(), r.label());
+      assertEquals(r.bytesSent(), r.oneNode().bytes(), r.label());
+      assertEquals(r.segments(), r.oneNode().segments(), r.label());
       assertTrue(r.pipelineMegabytesPerSecond() > 0 && r.socketMegabytesPerSecond() > 0);
+      assertTrue(r.oneNodeMegabytesPerSecond() > 0, r.label());
       assertTrue(r.ratio() > 0, r.label());
     }
   }
