@@ -27,11 +27,24 @@ final class CodecBench {
       String codec,
       long rawBytes,
       long compressedBytes,
+      int chunks,
+      int unshrunkChunks,
       double compressMegabytesPerSecond,
       double decompressMegabytesPerSecond) {
     double ratio() {
       return (double) rawBytes / compressedBytes;
     }
+  }
+
+  /** Chunks the codec did not make smaller: LZ4 sends those raw, and expands them for free. */
+  private static int unshrunk(List<byte[]> chunks, List<byte[]> packed) {
+    int n = 0;
+    for (int i = 0; i < chunks.size(); i++) {
+      if (packed.get(i).length >= chunks.get(i).length) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
@@ -120,6 +133,8 @@ final class CodecBench {
         codec.name(),
         raw,
         compressed,
+        chunks.size(),
+        unshrunk(chunks, packed),
         megabytes / compressSeconds,
         megabytes / expandSeconds);
   }

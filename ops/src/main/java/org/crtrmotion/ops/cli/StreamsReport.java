@@ -56,23 +56,27 @@ record StreamsReport(
     out.println();
     out.println(
         "compression of the chunks frames carry (trace: a frame's segments; pages: 64 non-zero"
-            + " pages), MB/s of uncompressed bytes; zstd for comparison only:");
+            + " pages), MB/s of uncompressed bytes; unshrunk: chunks the codec did not make"
+            + " smaller (LZ4 sends those raw and expands them for free); zstd for comparison"
+            + " only:");
     out.printf(
         Locale.ROOT,
-        "%-34s %-13s %9s %7s %14s %16s%n",
+        "%-34s %-13s %10s %10s %7s %14s %16s%n",
         "corpus",
         "codec",
-        "raw MiB",
+        "raw KiB",
+        "unshrunk",
         "ratio",
         "compress MB/s",
         "decompress MB/s");
     for (CodecBench.Result r : compression) {
       out.printf(
           Locale.ROOT,
-          "%-34s %-13s %9.2f %7.2f %14.0f %16.0f%n",
+          "%-34s %-13s %,10.1f %10s %7.2f %14.0f %16.0f%n",
           r.corpus(),
           r.codec(),
-          r.rawBytes() / MIB,
+          r.rawBytes() / 1024.0,
+          r.unshrunkChunks() + "/" + r.chunks(),
           r.ratio(),
           r.compressMegabytesPerSecond(),
           r.decompressMegabytesPerSecond());
@@ -116,11 +120,14 @@ record StreamsReport(
                     String.format(
                         Locale.ROOT,
                         "{\"corpus\":%s,\"codec\":%s,\"rawBytes\":%d,\"compressedBytes\":%d,"
+                            + "\"chunks\":%d,\"unshrunkChunks\":%d,"
                             + "\"ratio\":%.4f,\"compressMBps\":%.1f,\"decompressMBps\":%.1f}",
                         quote(r.corpus()),
                         quote(r.codec()),
                         r.rawBytes(),
                         r.compressedBytes(),
+                        r.chunks(),
+                        r.unshrunkChunks(),
                         r.ratio(),
                         r.compressMegabytesPerSecond(),
                         r.decompressMegabytesPerSecond()))

@@ -63,7 +63,10 @@ class BenchStreamsCommandTest {
 
   @Test
   void everyTraceRunDeliversAllItsBytesThroughThePipelineTheSocketAndOneNode() {
-    assertEquals(2, report.throughput().size(), "a synthetic and a real trace");
+    assertTrue(report.throughput().size() >= 2, "a synthetic and a real trace");
+    assertTrue(
+        report.throughput().stream()
+            .anyMatch(r -> r.label().startsWith("memory.elf trace looped")));
     for (TracePipeline.Result r : report.throughput()) {
       assertTrue(r.bytesSent() >= 1 << 20, r.label() + ": " + r.bytesSent());
       assertEquals(r.bytesSent(), r.pipeline().bytes(), r.label());
