@@ -81,11 +81,12 @@ final class BenchStreamsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long target = (mib != null ? mib : quick ? 1 : 64) * (1L << 20);
-    if (target <= 0) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--mib must be positive: " + mib);
+    String bad = badInput();
+    if (bad != null) {
+      System.err.println("crtr bench streams: " + bad);
+      return RunCommand.EXIT_BAD_INPUT;
     }
+    long target = (mib != null ? mib : quick ? 1 : 64) * (1L << 20);
     List<BenchCorpus.Recording> recordings = record();
     List<BenchCorpus.Trace> traces = new ArrayList<>();
     traces.add(BenchCorpus.syntheticPackets(target));
@@ -125,6 +126,26 @@ final class BenchStreamsCommand implements Callable<Integer> {
       report.printTable(System.out);
     }
     return 0;
+  }
+
+  /** What is wrong with the options, or null. */
+  private String badInput() {
+    if (mib != null && (mib <= 0 || mib > 4096)) {
+      return "--mib must be between 1 and 4096, not " + mib;
+    }
+    if (segmentsPerFrame <= 0) {
+      return "--segments-per-frame must be positive, not " + segmentsPerFrame;
+    }
+    if (streamRefBuffer <= 0) {
+      return "--stream-ref-buffer must be positive, not " + streamRefBuffer;
+    }
+    if (maximumFrameBytes < 32 << 10 || maximumFrameBytes > 64 << 20) {
+      return "--max-frame-size must be between 32K and 64M, not " + maximumFrameBytes + " bytes";
+    }
+    if (repeat != null && repeat <= 0) {
+      return "--repeat must be positive, not " + repeat;
+    }
+    return null;
   }
 
   /** The real guests, recorded in host time. */

@@ -111,6 +111,27 @@ class BenchStreamsCommandTest {
   }
 
   @Test
+  void badOptionsAreRefusedNamingTheOptionBeforeAnythingRuns() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(
+          RunCommand.EXIT_BAD_INPUT,
+          new CommandLine(new CrtrCommand()).execute("bench", "streams", "--mib", "0"));
+      assertEquals(
+          RunCommand.EXIT_BAD_INPUT,
+          new CommandLine(new CrtrCommand())
+              .execute("bench", "streams", "--segments-per-frame", "-1"));
+    } finally {
+      System.setErr(original);
+    }
+    String said = err.toString(StandardCharsets.UTF_8);
+    assertTrue(said.contains("--mib must be between 1 and 4096, not 0"), said);
+    assertTrue(said.contains("--segments-per-frame must be positive, not -1"), said);
+  }
+
+  @Test
   void zeroPagesAreCountedApartFromThePagesCompressed() {
     assertFalse(report.pages().isEmpty());
     for (StreamsReport.PageCount p : report.pages()) {
