@@ -13,8 +13,10 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The stage behind {@link BandwidthCap#flow}: holds at most one element, asks a {@link TokenBucket}
- * at the cap's current rate how long it must wait, and waits on a stage timer.
+ * The stage behind {@link BandwidthCap#flow}: holds at most one element, takes a place for it in
+ * the cap's shared line, asks at the cap's current rate how long it must still wait, and waits on a
+ * stage timer. Holding one element means holding at most one place, so the streams of one cap take
+ * turns.
  */
 final class PacingStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   /**
@@ -42,8 +44,8 @@ final class PacingStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   @Override
   public GraphStageLogic createLogic(Attributes inheritedAttributes) {
     return new TimerGraphStageLogic(shape) {
-      private final TokenBucket bucket = new TokenBucket(cap.burstBytes(), cap.nowNanos());
       private ByteString held;
+      private TokenBucket.Reservation place;
       private boolean upstreamDone;
 
       {
@@ -53,6 +55,7 @@ final class PacingStage extends GraphStage<FlowShape<ByteString, ByteString>> {
               @Override
               public void onPush() {
                 held = grab(in);
+                place = cap.reserve(held.size());
                 release();
               }
 
@@ -81,13 +84,16 @@ final class PacingStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       }
 
       private void release() {
-        long wait = bucket.delayNanos(cap.bytesPerSecond(), cap.nowNanos(), held.size());
+        // A stream cancelled while it waits keeps its place: the others lose at most one frame's
+        // worth of the rate, and a place taken back from the middle of the line would move theirs.
+        long wait = cap.delayNanos(place);
         if (wait > 0) {
           scheduleOnce(TIMER, Duration.ofNanos(Math.min(wait, RECHECK.toNanos())));
           return;
         }
         ByteString element = held;
         held = null;
+        place = null;
         push(out, element);
         if (upstreamDone) {
           completeStage();

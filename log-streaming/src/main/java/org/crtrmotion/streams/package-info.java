@@ -27,10 +27,11 @@
  *
  * <h2>Pacing and counting</h2>
  *
- * <p>{@link org.crtrmotion.streams.BandwidthCap} is a stream's {@code max-bandwidth}; its flow
- * paces encoded frames with a token bucket that reads the cap at every decision, so a coordinator
- * may change it while the transfer runs. {@link org.crtrmotion.streams.StreamMetrics} counts frames
- * after the encoder and before the decoder, by kind, from the frame header alone.
+ * <p>{@link org.crtrmotion.streams.BandwidthCap} is a migration's {@code max-bandwidth}; its flows
+ * (one per stream of the migration) pace encoded frames through one shared token bucket, first come
+ * first served, that reads the cap at every decision, so the streams together get the cap and a
+ * coordinator may change it while the transfer runs. {@link org.crtrmotion.streams.StreamMetrics}
+ * counts frames after the encoder and before the decoder, by kind, from the frame header alone.
  *
  * <h2>Reliable transport</h2>
  *

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Benchmarks, reported against a baseline measured in the same run.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCpuCommand.class, BenchBootCommand.class, BenchRecordCommand.class})
+    subcommands = {
+      BenchCpuCommand.class,
+      BenchBootCommand.class,
+      BenchRecordCommand.class,
+      BenchStreamsCommand.class
+    })
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,163 @@
+package org.crtrmotion.ops.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.crtrmotion.streams.FrameDecoder;
+import org.crtrmotion.streams.FramePayload;
+import org.crtrmotion.streams.Payloads;
+import org.crtrmotion.streams.TraceStreams;
+import org.crtrmotion.vm.trace.TraceFormatException;
+import org.crtrmotion.vm.trace.TraceReader;
+import org.crtrmotion.vm.trace.TraceSegment;
+
+/**
+ * One trace moved both ways {@code bench streams} compares: through the real pipeline (encoder with
+ * LZ4, StreamRef over Artery TCP between two nodes, decoder, {@link TraceReader}) and as its
+ * serialised segments through a plain socket.
+ */
+final class TracePipeline {
+  private static final String STREAM = "bench/trace";
+
+  /** What the receiving end of the pipeline took in. */
+  record Received(long frames, long segments, long events, long bytes, boolean finished) {}
+
+  /** One trace's transfer both ways. */
+  record Result(
+      String label,
+      long segments,
+      long bytesSent,
+      Received pipeline,
+      double pipelineSeconds,
+      SocketCopy.Copied socket,
+      Received oneNode,
+      double oneNodeSeconds) {
+    /** The same stages in one node without remoting: where the pipeline's ceiling is. */
+    double oneNodeMegabytesPerSecond() {
+      return bytesSent / oneNodeSeconds / 1e6;
+    }
+
+    double pipelineMegabytesPerSecond() {
+      return bytesSent / pipelineSeconds / 1e6;
+    }
+
+    double socketMegabytesPerSecond() {
+      return bytesSent / socket.seconds() / 1e6;
+    }
+
+    double ratio() {
+      return pipelineMegabytesPerSecond() / socketMegabytesPerSecond();
+    }
+  }
+
+  private TracePipeline() {}
+
+  /** How the pipeline is laid out: frame size and where stages may run on their own thread. */
+  record Layout(int segmentsPerFrame, boolean asyncBoundaries) {}
+
+  /**
+   * The trace through the pipeline between the two nodes and through the socket, each {@code
+   * repeat} times after one unmeasured run of both; the best time of each is kept, so that a busy
+   * host disturbs the ratio less.
+   */
+  static Result measure(LoopbackNodes nodes, BenchCorpus.Trace trace, Layout layout, int repeat)
+      throws Exception {
+    List<TraceSegment> segments = trace.segments();
+    List<byte[]> serialised = serialised(segments);
+    acrossNodes(nodes, segments, layout); // warm-up
+    SocketCopy.copy(serialised);
+    withinOneNode(nodes, segments, layout);
+    Received received = null;
+    Received local = null;
+    double best = Double.MAX_VALUE;
+    double bestLocal = Double.MAX_VALUE;
+    SocketCopy.Copied socket = null;
+    for (int i = 0; i < repeat; i++) {
+      long start = System.nanoTime();
+      received = acrossNodes(nodes, segments, layout);
+      best = Math.min(best, (System.nanoTime() - start) / 1e9);
+      SocketCopy.Copied copied = SocketCopy.copy(serialised);
+      if (socket == null || copied.seconds() < socket.seconds()) {
+        socket = copied;
+      }
+      start = System.nanoTime();
+      local = withinOneNode(nodes, segments, layout);
+      bestLocal = Math.min(bestLocal, (System.nanoTime() - start) / 1e9);
+    }
+    return new Result(
+        trace.label(), segments.size(), trace.bytes(), received, best, socket, local, bestLocal);
+  }
+
+  private static Source<ByteString, ?> frames(List<TraceSegment> segments, Layout layout) {
+    Source<ByteString, ?> frames =
+        Source.from(segments).via(TraceStreams.encode(STREAM, layout.segmentsPerFrame()));
+    return layout.asyncBoundaries() ? frames.async() : frames;
+  }
+
+  private static Received withinOneNode(
+      LoopbackNodes nodes, List<TraceSegment> segments, Layout layout) throws Exception {
+    return nodes.withinOneNode(frames(segments, layout), receive(layout));
+  }
+
+  private static Received acrossNodes(
+      LoopbackNodes nodes, List<TraceSegment> segments, Layout layout) throws Exception {
+    return nodes.transfer(frames(segments, layout), receive(layout));
+  }
+
+  /** Each segment as it is stored and as a frame carries it: length-delimited protobuf. */
+  private static List<byte[]> serialised(List<TraceSegment> segments) throws IOException {
+    List<byte[]> chunks = new ArrayList<>(segments.size());
+    for (TraceSegment s : segments) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(s.wireBytes());
+      s.toProto().writeDelimitedTo(out);
+      chunks.add(out.toByteArray());
+    }
+    return chunks;
+  }
+
+  /**
+   * Frames in; every segment through one {@link TraceReader}, counted with its bytes. Build one per
+   * transfer: the reader and counts belong to that run.
+   */
+  private static Sink<ByteString, CompletionStage<Received>> receive(Layout layout) {
+    TraceReader reader = new TraceReader(0);
+    Flow<ByteString, FramePayload, NotUsed> decode = FrameDecoder.flow(STREAM);
+    // An asynchronous boundary lets frames expand on one thread while segments are read on another.
+    return (layout.asyncBoundaries() ? decode.async() : decode)
+        .toMat(
+            Sink.fold(
+                new Received(0, 0, 0, 0, false),
+                (sum, payload) -> {
+                  long events = sum.events();
+                  long bytes = sum.bytes();
+                  List<TraceSegment> carried = Payloads.traceSegmentsOf(payload);
+                  for (TraceSegment s : carried) {
+                    events += accept(reader, s);
+                    bytes += s.wireBytes();
+                  }
+                  return new Received(
+                      sum.frames() + 1,
+                      sum.segments() + carried.size(),
+                      events,
+                      bytes,
+                      reader.isFinished());
+                }),
+            Keep.right());
+  }
+
+  private static int accept(TraceReader reader, TraceSegment segment) {
+    try {
+      return reader.accept(segment).size();
+    } catch (TraceFormatException e) {
+      throw new IllegalStateException("segment " + segment.sequence() + ": " + e.getMessage(), e);
+    }
+  }
+}
