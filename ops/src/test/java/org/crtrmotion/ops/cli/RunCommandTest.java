@@ -69,6 +69,19 @@ class RunCommandTest {
   }
 
   @Test
+  void aDriveIsPluggedAndTheGuestStillRuns() throws Exception {
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[8192]);
+    assertEquals(0, crtr("run", "hello.elf", "--drive", disk.toString()));
+  }
+
+  @Test
+  void aDriveThatIsNotSectorsIsABadInputNamingIt() throws Exception {
+    Path disk = Files.write(dir.resolve("odd.img"), new byte[100]);
+    assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--drive", disk.toString()));
+    assertTrue(stderr().contains("odd.img") && stderr().contains("512"), stderr());
+  }
+
+  @Test
   void unknownTimeModeIsRefused() {
     assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--time", "sundial"));
     assertTrue(stderr().contains("sundial"), stderr());
