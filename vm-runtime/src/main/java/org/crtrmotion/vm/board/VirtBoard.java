@@ -2,8 +2,10 @@ package org.crtrmotion.vm.board;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.crtrmotion.vm.board.virtio.PacketOutput;
 import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.board.virtio.VirtioMmio;
+import org.crtrmotion.vm.board.virtio.VirtioNet;
 import org.crtrmotion.vm.bus.MmioBus;
 import org.crtrmotion.vm.cpu.Hart;
 import org.crtrmotion.vm.cpu.Interpreter;
@@ -44,7 +46,14 @@ public final class VirtBoard {
       Uart16550.Output console,
       PowerControl power) {
     this(
-        ramBase, ramBytes, timeMode, instructionsPerTick, console, power, VirtioAttachments.none());
+        ramBase,
+        ramBytes,
+        timeMode,
+        instructionsPerTick,
+        console,
+        power,
+        VirtioAttachments.none(),
+        (device, frame) -> {});
   }
 
   public VirtBoard(
@@ -54,7 +63,8 @@ public final class VirtBoard {
       long instructionsPerTick,
       Uart16550.Output console,
       PowerControl power,
-      VirtioAttachments devices) {
+      VirtioAttachments devices,
+      PacketOutput packets) {
     ram = new GuestMemory(ramBase, ramBytes);
     GuestClock source =
         timeMode == TimeMode.VIRTUAL
@@ -75,8 +85,12 @@ public final class VirtBoard {
       if (a == null) {
         bus.map(VirtioMmio.base(i), new EmptyVirtioSlot(i));
       } else {
-        VirtioMmio slot = new VirtioMmio(i, ram, plic, VirtioAttachments.deviceFor(a));
+        VirtioMmio slot = new VirtioMmio(i, ram, plic, VirtioAttachments.deviceFor(a, packets));
         virtio.add(slot);
+        if (a instanceof VirtioAttachments.Nic nic) {
+          clock.connectPackets(i, (VirtioNet) slot.device());
+          nic.backend().onArrival(clock::signalArrival);
+        }
         bus.map(VirtioMmio.base(i), slot);
       }
     }

@@ -9,6 +9,7 @@ import org.crtrmotion.vm.board.PowerControl;
 import org.crtrmotion.vm.board.Uart16550;
 import org.crtrmotion.vm.board.VirtBoard;
 import org.crtrmotion.vm.board.fdt.VirtDeviceTree;
+import org.crtrmotion.vm.board.virtio.PacketOutput;
 import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.board.virtio.VirtioMmio;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
@@ -86,7 +87,8 @@ public final class Machine {
             config.instructionsPerTick(),
             output,
             new Power(),
-            devices);
+            devices,
+            output);
     GuestMemory ram = board.ram;
     byte[] initrd = plan.initrd();
     long initrdStart = initrd == null ? 0 : initrdAddress(plan.nextStage(), ram.size());
@@ -251,10 +253,30 @@ public final class Machine {
     long mtie = 1L << Causes.IRQ_M_TIMER;
     long deadline = board.clint.mtimecmp();
     if ((board.hart.csrs().peek(CsrFile.MIE) & mtie) == 0 || deadline == -1L) {
-      return false;
+      return awaitHostInput();
     }
     try {
       board.clock.idleUntil(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      requestStop();
+    }
+    return true;
+  }
+
+  /**
+   * A hart idle with no timer armed: only host input (packets) can wake it. Live, waits for some;
+   * replaying, goes on while the trace has inputs (the recorded guest resumed to take them).
+   */
+  private boolean awaitHostInput() {
+    if (board.clock.replaying()) {
+      return board.clock.inputsRemain();
+    }
+    if (!board.clock.hasPacketPorts()) {
+      return false;
+    }
+    try {
+      board.clock.awaitArrival();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       requestStop();
@@ -312,8 +334,11 @@ public final class Machine {
     board.interpreter.requestStop();
   }
 
-  /** The guest's console output: counted into the output digest, passed on unless replaying. */
-  private final class GuestOutput implements Uart16550.Output {
+  /**
+   * The guest's output, console bytes and transmitted frames: counted into the output digest,
+   * passed on unless replaying.
+   */
+  private final class GuestOutput implements Uart16550.Output, PacketOutput {
     private HashStream64 hash = Hashing.xxh3_64().hashStream();
 
     void restart() {
@@ -325,6 +350,18 @@ public final class Machine {
       hash.putByte((byte) b);
       if (!board.clock.replaying()) {
         console.write(b);
+      }
+    }
+
+    /** A frame enters the digest with its device and length, so frame boundaries count. */
+    @Override
+    public void transmit(int device, byte[] frame) {
+      hash.putInt(device).putInt(frame.length).putBytes(frame);
+      if (!board.clock.replaying()) {
+        VirtioAttachments.Nic nic = devices.nicInSlot(device);
+        if (nic != null) {
+          nic.backend().send(frame);
+        }
       }
     }
 
@@ -509,7 +546,8 @@ public final class Machine {
             config.instructionsPerTick(),
             m.output,
             power,
-            devices);
+            devices,
+            m.output);
     m.loadState(state);
     m.board.bus.map(BootRom.BASE, BootRom.restore(state.getBootRom()));
     if (state.hasHtif()) {

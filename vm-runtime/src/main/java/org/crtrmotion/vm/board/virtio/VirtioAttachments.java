@@ -2,6 +2,7 @@ package org.crtrmotion.vm.board.virtio;
 
 import java.util.List;
 import org.crtrmotion.vm.board.EmptyVirtioSlot;
+import org.crtrmotion.vm.net.NetBackend;
 
 /**
  * What is plugged into the board's virtio-mmio slots, with the host handles behind each device. The
@@ -21,10 +22,25 @@ public record VirtioAttachments(List<Attachment> list) {
   }
 
   /** A device and its host side. */
-  public sealed interface Attachment permits Disk {}
+  public sealed interface Attachment permits Disk, Nic {}
 
   /** A virtio-blk device over a disk. */
   public record Disk(DiskImage image) implements Attachment {}
+
+  /** A virtio-net device with its MAC address and host backend. */
+  public record Nic(byte[] mac, NetBackend backend) implements Attachment {
+    public Nic {
+      mac = mac.clone();
+      if (mac.length != 6 || (mac[0] & 1) != 0) {
+        throw new IllegalArgumentException("a NIC needs a 6-byte unicast MAC address");
+      }
+    }
+
+    /** QEMU's default for the first NIC: 52:54:00:12:34:56. */
+    public static byte[] defaultMac() {
+      return new byte[] {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    }
+  }
 
   public static VirtioAttachments none() {
     return new VirtioAttachments(List.of());
@@ -39,6 +55,11 @@ public record VirtioAttachments(List<Attachment> list) {
     return EmptyVirtioSlot.COUNT - 1 - i;
   }
 
+  /** The NIC in {@code slot}, or null. */
+  public Nic nicInSlot(int slot) {
+    return inSlot(slot) instanceof Nic n ? n : null;
+  }
+
   /** The attachment in {@code slot}, or null when the slot is empty. */
   public Attachment inSlot(int slot) {
     int i = EmptyVirtioSlot.COUNT - 1 - slot;
@@ -46,9 +67,12 @@ public record VirtioAttachments(List<Attachment> list) {
   }
 
   /** A fresh device for a board over the attachment's host handles. */
-  public static VirtioDevice deviceFor(Attachment a) {
+  public static VirtioDevice deviceFor(Attachment a, PacketOutput packets) {
     if (a instanceof Disk d) {
       return new VirtioBlk(d.image());
+    }
+    if (a instanceof Nic n) {
+      return new VirtioNet(n.mac(), n.backend(), packets);
     }
     throw new IllegalArgumentException("no device for " + a);
   }

@@ -9,6 +9,9 @@ import org.crtrmotion.vm.state.StateHasher;
  * notified them, so their effects on guest memory depend on guest state alone.
  */
 public interface VirtioDevice {
+  /** Called once by the transport the device is plugged into. */
+  default void attached(VirtioMmio transport) {}
+
   /** Device ID (virtio 1.x §5): 1 network, 2 block. */
   int deviceId();
 

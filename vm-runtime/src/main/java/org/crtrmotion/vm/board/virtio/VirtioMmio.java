@@ -54,6 +54,7 @@ public final class VirtioMmio implements MmioDevice, Digestible {
     for (int i = 0; i < queues.length; i++) {
       queues[i] = new Virtqueue(ram, device.queueSizeMax());
     }
+    device.attached(this);
   }
 
   public static long base(int slot) {

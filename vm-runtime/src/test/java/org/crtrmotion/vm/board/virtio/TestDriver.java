@@ -18,7 +18,15 @@ final class TestDriver {
   private final int[] availIdx;
   private final int[] usedSeen;
 
+  private final long base; // where the queues start
+
   TestDriver(GuestMemory ram, VirtioMmio dev, int queues) {
+    this(ram, dev, queues, RAM);
+  }
+
+  /** Queues laid out from {@code base} on, clear of a guest image at the start of RAM. */
+  TestDriver(GuestMemory ram, VirtioMmio dev, int queues, long base) {
+    this.base = base;
     this.ram = ram;
     this.dev = dev;
     area = new long[queues];
@@ -50,7 +58,7 @@ final class TestDriver {
     reg(0x020, features >>> 32);
     reg(0x070, 3 | 8);
     for (int q = 0; q < area.length; q++) {
-      area[q] = RAM + 0x10000L * (q + 1);
+      area[q] = base + 0x10000L * (q + 1);
       reg(0x030, q);
       reg(0x038, QUEUE_SIZE);
       reg(0x080, area[q]);
