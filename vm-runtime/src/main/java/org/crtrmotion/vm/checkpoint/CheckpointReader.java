@@ -23,7 +23,8 @@ import org.crtrmotion.vm.memory.GuestMemory;
  */
 public final class CheckpointReader {
   static final int HEADER_CAP = 1 << 10;
-  static final int STATE_CAP = 1 << 20;
+  // The state carries the disk overlays (4 KiB per written block): room for 16 Ki blocks.
+  static final int STATE_CAP = 64 << 20;
   static final int BATCH_CAP = CheckpointWriter.PAGES_PER_BATCH * (GuestMemory.PAGE_SIZE + 16) + 64;
 
   private CheckpointReader() {}

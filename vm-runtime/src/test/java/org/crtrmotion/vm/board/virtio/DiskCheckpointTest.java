@@ -106,6 +106,30 @@ class DiskCheckpointTest {
   }
 
   @Test
+  void anOverlayOfMoreThanAMebibyteTravelsInTheStream() throws Exception {
+    byte[] base = new byte[4 << 20];
+    Path file = dir.resolve("big.img");
+    Files.write(file, base);
+    try (DiskImage disk = DiskImage.open(file);
+        DiskImage sameBase = DiskImage.open(file)) {
+      Machine m = boot(disk);
+      byte[] block = new byte[DiskImage.BLOCK];
+      for (int b = 0; b < 400; b++) {
+        Arrays.fill(block, (byte) b);
+        disk.write((long) b * DiskImage.BLOCK, block, 0, block.length);
+      }
+      Machine r =
+          CheckpointReader.restore(
+              new ByteArrayInputStream(stream(m)),
+              null,
+              c -> {},
+              VirtioAttachments.of(new VirtioAttachments.Disk(sameBase)));
+      assertEquals(400, sameBase.overlayBlocks());
+      assertEquals(m.digest(), r.digest());
+    }
+  }
+
+  @Test
   void aRestoreOverAnotherBaseImageIsRefusedNamingIt() throws Exception {
     try (DiskImage disk = DiskImage.open(image())) {
       Machine m = boot(disk);
