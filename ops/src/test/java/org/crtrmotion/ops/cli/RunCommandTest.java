@@ -82,6 +82,20 @@ class RunCommandTest {
   }
 
   @Test
+  void aNetSpecThatIsNotUdpHostfwdIsABadInputNamingIt() {
+    assertEquals(
+        RunCommand.EXIT_BAD_INPUT,
+        crtr("run", "hello.elf", "--net", "hostfwd=tcp:127.0.0.1:2222-:22"));
+    assertTrue(stderr().contains("--net") && stderr().contains("only UDP"), stderr());
+  }
+
+  @Test
+  void loadRefusesATargetWithoutAPort() {
+    assertEquals(LoadCommand.EXIT_BAD_INPUT, crtr("load", "--target", "127.0.0.1"));
+    assertTrue(stderr().contains("HOST:PORT"), stderr());
+  }
+
+  @Test
   void unknownTimeModeIsRefused() {
     assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--time", "sundial"));
     assertTrue(stderr().contains("sundial"), stderr());
