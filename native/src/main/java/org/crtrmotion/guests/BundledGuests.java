@@ -10,7 +10,7 @@ import java.util.Optional;
 public final class BundledGuests {
   /** Every bundled image, by file name. */
   public static final List<String> NAMES =
-      List.of("hello.elf", "cpu.elf", "memory.elf", "idle.elf");
+      List.of("hello.elf", "cpu.elf", "memory.elf", "idle.elf", "netkv.elf", "disk.elf");
 
   private BundledGuests() {}
 

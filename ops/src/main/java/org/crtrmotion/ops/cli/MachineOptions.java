@@ -13,7 +13,8 @@ final class MachineOptions {
       paramLabel = "IMAGE",
       arity = "0..1",
       description =
-          "a bare-metal ELF file, or a bundled guest: hello.elf, cpu.elf, memory.elf, idle.elf")
+          "a bare-metal ELF file, or a bundled guest: hello.elf, cpu.elf, memory.elf, idle.elf,"
+              + " netkv.elf, disk.elf")
   String image;
 
   @Option(

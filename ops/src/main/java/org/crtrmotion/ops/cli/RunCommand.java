@@ -35,6 +35,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin MachineOptions machineOptions;
 
+  @Mixin DeviceOptions deviceOptions;
+
   @Option(
       names = "--max-instructions",
       paramLabel = "N",
@@ -48,16 +50,19 @@ final class RunCommand implements Callable<Integer> {
       return EXIT_BAD_INPUT;
     }
     MachineOptions.Machine spec;
+    DeviceOptions.Opened devices;
     try {
       spec = machineOptions.resolve();
+      devices = deviceOptions.open();
     } catch (MachineOptions.BadInput e) {
       System.err.println("crtr run: " + e.getMessage());
       return EXIT_BAD_INPUT;
     }
-    try (ConsoleOutput console = new ConsoleOutput()) {
+    try (devices;
+        ConsoleOutput console = new ConsoleOutput()) {
       Machine machine;
       try {
-        machine = Machine.boot(spec.config(), spec.plan(), console);
+        machine = Machine.boot(spec.config(), spec.plan(), console, devices.attachments);
       } catch (Exception e) {
         System.err.println("crtr run: " + spec.label() + ": " + message(e));
         return EXIT_BAD_INPUT;

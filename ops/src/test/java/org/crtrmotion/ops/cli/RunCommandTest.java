@@ -69,6 +69,33 @@ class RunCommandTest {
   }
 
   @Test
+  void aDriveIsPluggedAndTheGuestStillRuns() throws Exception {
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[8192]);
+    assertEquals(0, crtr("run", "hello.elf", "--drive", disk.toString()));
+  }
+
+  @Test
+  void aDriveThatIsNotSectorsIsABadInputNamingIt() throws Exception {
+    Path disk = Files.write(dir.resolve("odd.img"), new byte[100]);
+    assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--drive", disk.toString()));
+    assertTrue(stderr().contains("odd.img") && stderr().contains("512"), stderr());
+  }
+
+  @Test
+  void aNetSpecThatIsNotUdpHostfwdIsABadInputNamingIt() {
+    assertEquals(
+        RunCommand.EXIT_BAD_INPUT,
+        crtr("run", "hello.elf", "--net", "hostfwd=tcp:127.0.0.1:2222-:22"));
+    assertTrue(stderr().contains("--net") && stderr().contains("only UDP"), stderr());
+  }
+
+  @Test
+  void loadRefusesATargetWithoutAPort() {
+    assertEquals(LoadCommand.EXIT_BAD_INPUT, crtr("load", "--target", "127.0.0.1"));
+    assertTrue(stderr().contains("HOST:PORT"), stderr());
+  }
+
+  @Test
   void unknownTimeModeIsRefused() {
     assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--time", "sundial"));
     assertTrue(stderr().contains("sundial"), stderr());

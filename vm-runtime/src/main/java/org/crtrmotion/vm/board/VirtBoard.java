@@ -1,5 +1,11 @@
 package org.crtrmotion.vm.board;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.crtrmotion.vm.board.virtio.PacketOutput;
+import org.crtrmotion.vm.board.virtio.VirtioAttachments;
+import org.crtrmotion.vm.board.virtio.VirtioMmio;
+import org.crtrmotion.vm.board.virtio.VirtioNet;
 import org.crtrmotion.vm.bus.MmioBus;
 import org.crtrmotion.vm.cpu.Hart;
 import org.crtrmotion.vm.cpu.Interpreter;
@@ -29,6 +35,9 @@ public final class VirtBoard {
   public final Mmu mmu;
   public final Interpreter interpreter;
 
+  /** The occupied virtio-mmio slots, in slot order; the others hold an {@link EmptyVirtioSlot}. */
+  public final List<VirtioMmio> virtio = new ArrayList<>();
+
   public VirtBoard(
       long ramBase,
       long ramBytes,
@@ -36,6 +45,26 @@ public final class VirtBoard {
       long instructionsPerTick,
       Uart16550.Output console,
       PowerControl power) {
+    this(
+        ramBase,
+        ramBytes,
+        timeMode,
+        instructionsPerTick,
+        console,
+        power,
+        VirtioAttachments.none(),
+        (device, frame) -> {});
+  }
+
+  public VirtBoard(
+      long ramBase,
+      long ramBytes,
+      TimeMode timeMode,
+      long instructionsPerTick,
+      Uart16550.Output console,
+      PowerControl power,
+      VirtioAttachments devices,
+      PacketOutput packets) {
     ram = new GuestMemory(ramBase, ramBytes);
     GuestClock source =
         timeMode == TimeMode.VIRTUAL
@@ -52,7 +81,18 @@ public final class VirtBoard {
     bus.map(Plic.BASE, plic);
     bus.map(Uart16550.BASE, uart);
     for (int i = 0; i < EmptyVirtioSlot.COUNT; i++) {
-      bus.map(EmptyVirtioSlot.FIRST_BASE + i * EmptyVirtioSlot.STRIDE, new EmptyVirtioSlot(i));
+      VirtioAttachments.Attachment a = devices.inSlot(i);
+      if (a == null) {
+        bus.map(VirtioMmio.base(i), new EmptyVirtioSlot(i));
+      } else {
+        VirtioMmio slot = new VirtioMmio(i, ram, plic, VirtioAttachments.deviceFor(a, packets));
+        virtio.add(slot);
+        if (a instanceof VirtioAttachments.Nic nic) {
+          clock.connectPackets(i, (VirtioNet) slot.device());
+          nic.backend().onArrival(clock::signalArrival);
+        }
+        bus.map(VirtioMmio.base(i), slot);
+      }
     }
     mmu = new Mmu(hart, ram, bus);
     interpreter = new Interpreter(hart, mmu, clint);
@@ -70,6 +110,9 @@ public final class VirtBoard {
     clint.digestInto(h);
     plic.digestInto(h);
     uart.digestInto(h);
+    for (VirtioMmio slot : virtio) {
+      slot.digestInto(h);
+    }
     ram.digestInto(h);
     return h.digest();
   }

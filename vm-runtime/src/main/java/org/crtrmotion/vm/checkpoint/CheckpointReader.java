@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.BitSet;
 import org.crtrmotion.vm.board.Uart16550;
+import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.checkpoint.proto.End;
 import org.crtrmotion.vm.checkpoint.proto.Frame;
 import org.crtrmotion.vm.checkpoint.proto.Header;
@@ -22,7 +23,8 @@ import org.crtrmotion.vm.memory.GuestMemory;
  */
 public final class CheckpointReader {
   static final int HEADER_CAP = 1 << 10;
-  static final int STATE_CAP = 1 << 20;
+  // The state carries the disk overlays (4 KiB per written block): room for 16 Ki blocks.
+  static final int STATE_CAP = 64 << 20;
   static final int BATCH_CAP = CheckpointWriter.PAGES_PER_BATCH * (GuestMemory.PAGE_SIZE + 16) + 64;
 
   private CheckpointReader() {}
@@ -34,6 +36,13 @@ public final class CheckpointReader {
    */
   public static Machine restore(InputStream in, BootPlan plan, Uart16550.Output console)
       throws IOException, CheckpointFormatException {
+    return restore(in, plan, console, VirtioAttachments.none());
+  }
+
+  /** As {@link #restore(InputStream, BootPlan, Uart16550.Output)}, with the virtio devices. */
+  public static Machine restore(
+      InputStream in, BootPlan plan, Uart16550.Output console, VirtioAttachments devices)
+      throws IOException, CheckpointFormatException {
     Header header = readHeader(in);
     if (header.getSinceGeneration() != 0) {
       throw new CheckpointFormatException(
@@ -42,7 +51,7 @@ public final class CheckpointReader {
               + ") applies onto a restored machine, it does not build one");
     }
     MachineState state = readState(in, header);
-    Machine m = Machine.restoreState(state, plan, console);
+    Machine m = Machine.restoreState(state, plan, console, devices);
     readPages(in, m.board().ram, false);
     return m;
   }

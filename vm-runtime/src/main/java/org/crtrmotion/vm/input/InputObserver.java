@@ -17,4 +17,10 @@ public interface InputObserver {
 
   /** The UART received {@code b} from the host, between instructions after {@code traps} traps. */
   void consoleInput(long instructionCount, long traps, int b);
+
+  /**
+   * Network device {@code device} received {@code frame} from the host, between instructions after
+   * {@code traps} traps since reset. The frame must not be changed afterwards.
+   */
+  default void packet(long instructionCount, long traps, int device, byte[] frame) {}
 }

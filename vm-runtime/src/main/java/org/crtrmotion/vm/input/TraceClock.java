@@ -32,6 +32,10 @@ public final class TraceClock implements GuestClock {
   private final java.util.concurrent.ConcurrentLinkedQueue<Integer> hostConsole =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private java.util.function.IntPredicate console = b -> false; // the UART: false when full
+  private final PacketPort[] ports = new PacketPort[256]; // network devices by index, or null
+  private int[] connected = new int[0]; // the indices in use, so the hot path skips the rest
+  private final Object arrivals = new Object(); // host input arrived: an idle hart may wake
+  private boolean arrived;
 
   public TraceClock(GuestClock live, LongSupplier instret, LongSupplier traps) {
     this.live = live;
@@ -49,6 +53,47 @@ public final class TraceClock implements GuestClock {
     this.console = receiver;
   }
 
+  /** A network device whose received frames are inputs, under index {@code device} (0 to 255). */
+  public void connectPackets(int device, PacketPort port) {
+    if (ports[device] == null) {
+      connected = java.util.Arrays.copyOf(connected, connected.length + 1);
+      connected[connected.length - 1] = device;
+    }
+    ports[device] = port;
+  }
+
+  /** Whether any network device is connected. */
+  public boolean hasPacketPorts() {
+    return connected.length > 0;
+  }
+
+  /** Host input arrived for the guest (a backend calls it from any thread). */
+  public void signalArrival() {
+    synchronized (arrivals) {
+      arrived = true;
+      arrivals.notifyAll();
+    }
+    live.wake();
+  }
+
+  /**
+   * Live, for a hart idle with no timer that only host input can wake: waits until input arrives or
+   * {@link #wake()} is called.
+   */
+  public void awaitArrival() throws InterruptedException {
+    synchronized (arrivals) {
+      while (!arrived) {
+        arrivals.wait();
+      }
+      arrived = false;
+    }
+  }
+
+  /** Replaying: whether the trace still has inputs, so an idle guest resumed in the recording. */
+  public boolean inputsRemain() {
+    return feed != null && feed.peek() != null;
+  }
+
   /**
    * Bytes typed on the host for the guest's console; callable from any thread. They reach the UART
    * between instructions, as its FIFO has room, and each is an input a recorder sees.
@@ -57,7 +102,7 @@ public final class TraceClock implements GuestClock {
     for (byte b : bytes) {
       hostConsole.add(b & 0xff);
     }
-    live.wake();
+    signalArrival();
   }
 
   /**
@@ -73,18 +118,39 @@ public final class TraceClock implements GuestClock {
           observer.consoleInput(instret.getAsLong(), traps.getAsLong(), b);
         }
       }
+      deliverHostPackets();
       return;
     }
     long at = instret.getAsLong();
+    long t = traps.getAsLong();
     InputEvent in = feed.peek();
-    while (in != null
-        && in.kind() == EventKind.CONSOLE_INPUT
-        && in.instructionCount() == at
-        && in.traps() == traps.getAsLong()) {
-      console.test(feed.next().consoleByte());
+    while (in != null && in.instructionCount() == at) {
+      if (in.kind() == EventKind.CONSOLE_INPUT && in.traps() == t) {
+        console.test(feed.next().consoleByte());
+      } else if (in.kind() == EventKind.PACKET
+          && in.packetAfterTraps(t)
+          && ports[in.packetDevice()] != null) {
+        ports[in.packetDevice()].receive(feed.next().bytes());
+      } else {
+        break;
+      }
       in = feed.peek();
     }
     endOfTraceCheck();
+  }
+
+  /** Live: frames waiting on the host go to devices with a buffer posted, each one recorded. */
+  private void deliverHostPackets() {
+    for (int device : connected) {
+      PacketPort port = ports[device];
+      byte[] frame;
+      while (port.canReceive() && (frame = port.pollHost()) != null) {
+        port.receive(frame);
+        if (observer != null) {
+          observer.packet(instret.getAsLong(), traps.getAsLong(), device, frame);
+        }
+      }
+    }
   }
 
   /** From now on, every input is also shown to {@code observer} (null stops recording). */
@@ -214,6 +280,10 @@ public final class TraceClock implements GuestClock {
 
   @Override
   public void wake() {
+    synchronized (arrivals) {
+      arrived = true;
+      arrivals.notifyAll();
+    }
     live.wake();
   }
 

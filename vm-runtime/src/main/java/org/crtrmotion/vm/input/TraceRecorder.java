@@ -1,6 +1,7 @@
 package org.crtrmotion.vm.input;
 
 import org.crtrmotion.vm.cpu.Causes;
+import org.crtrmotion.vm.trace.InputEvent;
 import org.crtrmotion.vm.trace.TraceWriter;
 
 /** Records the machine's inputs into a trace, allocating nothing per input. */
@@ -25,5 +26,10 @@ public final class TraceRecorder implements InputObserver {
   @Override
   public void consoleInput(long instructionCount, long traps, int b) {
     writer.consoleInput(instructionCount, b, traps);
+  }
+
+  @Override
+  public void packet(long instructionCount, long traps, int device, byte[] frame) {
+    writer.packet(instructionCount, (int) InputEvent.packPacket(device, traps), frame);
   }
 }

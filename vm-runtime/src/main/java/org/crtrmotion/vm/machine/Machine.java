@@ -9,6 +9,9 @@ import org.crtrmotion.vm.board.PowerControl;
 import org.crtrmotion.vm.board.Uart16550;
 import org.crtrmotion.vm.board.VirtBoard;
 import org.crtrmotion.vm.board.fdt.VirtDeviceTree;
+import org.crtrmotion.vm.board.virtio.PacketOutput;
+import org.crtrmotion.vm.board.virtio.VirtioAttachments;
+import org.crtrmotion.vm.board.virtio.VirtioMmio;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
 import org.crtrmotion.vm.checkpoint.CheckpointFormatException;
 import org.crtrmotion.vm.checkpoint.proto.ClockState;
@@ -38,6 +41,7 @@ public final class Machine {
   private final MachineConfig config;
   private final BootPlan plan;
   private final Uart16550.Output console;
+  private final VirtioAttachments devices; // what the virtio slots hold, with their host handles
   private final GuestOutput output = new GuestOutput();
   private VirtBoard board;
   private long fdtAddress;
@@ -45,10 +49,12 @@ public final class Machine {
   private volatile RunResult outcome; // set by the board's power control, read by the run loop
   private volatile boolean resetRequested; // the guest asked the board for a reset
 
-  private Machine(MachineConfig config, BootPlan plan, Uart16550.Output console) {
+  private Machine(
+      MachineConfig config, BootPlan plan, Uart16550.Output console, VirtioAttachments devices) {
     this.config = config;
     this.plan = plan;
     this.console = console;
+    this.devices = devices;
   }
 
   /** Builds the machine and loads the image; fails when the image does not fit the board. */
@@ -60,7 +66,14 @@ public final class Machine {
   /** Builds the machine and loads what the plan says; fails when something does not fit. */
   public static Machine boot(MachineConfig config, BootPlan plan, Uart16550.Output console)
       throws BootException {
-    Machine m = new Machine(config, plan, console);
+    return boot(config, plan, console, VirtioAttachments.none());
+  }
+
+  /** As {@link #boot(MachineConfig, BootPlan, Uart16550.Output)}, with virtio devices plugged. */
+  public static Machine boot(
+      MachineConfig config, BootPlan plan, Uart16550.Output console, VirtioAttachments devices)
+      throws BootException {
+    Machine m = new Machine(config, plan, console, devices);
     m.powerOn();
     return m;
   }
@@ -73,7 +86,9 @@ public final class Machine {
             config.timeMode(),
             config.instructionsPerTick(),
             output,
-            new Power());
+            new Power(),
+            devices,
+            output);
     GuestMemory ram = board.ram;
     byte[] initrd = plan.initrd();
     long initrdStart = initrd == null ? 0 : initrdAddress(plan.nextStage(), ram.size());
@@ -238,10 +253,30 @@ public final class Machine {
     long mtie = 1L << Causes.IRQ_M_TIMER;
     long deadline = board.clint.mtimecmp();
     if ((board.hart.csrs().peek(CsrFile.MIE) & mtie) == 0 || deadline == -1L) {
-      return false;
+      return awaitHostInput();
     }
     try {
       board.clock.idleUntil(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      requestStop();
+    }
+    return true;
+  }
+
+  /**
+   * A hart idle with no timer armed: only host input (packets) can wake it. Live, waits for some;
+   * replaying, goes on while the trace has inputs (the recorded guest resumed to take them).
+   */
+  private boolean awaitHostInput() {
+    if (board.clock.replaying()) {
+      return board.clock.inputsRemain();
+    }
+    if (!board.clock.hasPacketPorts()) {
+      return false;
+    }
+    try {
+      board.clock.awaitArrival();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       requestStop();
@@ -299,8 +334,11 @@ public final class Machine {
     board.interpreter.requestStop();
   }
 
-  /** The guest's console output: counted into the output digest, passed on unless replaying. */
-  private final class GuestOutput implements Uart16550.Output {
+  /**
+   * The guest's output, console bytes and transmitted frames: counted into the output digest,
+   * passed on unless replaying.
+   */
+  private final class GuestOutput implements Uart16550.Output, PacketOutput {
     private HashStream64 hash = Hashing.xxh3_64().hashStream();
 
     void restart() {
@@ -312,6 +350,18 @@ public final class Machine {
       hash.putByte((byte) b);
       if (!board.clock.replaying()) {
         console.write(b);
+      }
+    }
+
+    /** A frame enters the digest with its device and length, so frame boundaries count. */
+    @Override
+    public void transmit(int device, byte[] frame) {
+      hash.putInt(device).putInt(frame.length).putBytes(frame);
+      if (!board.clock.replaying()) {
+        VirtioAttachments.Nic nic = devices.nicInSlot(device);
+        if (nic != null) {
+          nic.backend().send(frame);
+        }
       }
     }
 
@@ -420,6 +470,9 @@ public final class Machine {
     if (board.mmu.storeWatcher() instanceof Htif htif) {
       s.setHtif(htif.save());
     }
+    for (VirtioMmio slot : board.virtio) {
+      s.addVirtio(slot.save());
+    }
     return s.build();
   }
 
@@ -438,12 +491,22 @@ public final class Machine {
    */
   public static Machine restore(Checkpoint checkpoint, BootPlan plan, Uart16550.Output console)
       throws CheckpointFormatException {
+    return restore(checkpoint, plan, console, VirtioAttachments.none());
+  }
+
+  /**
+   * As {@link #restore(Checkpoint, BootPlan, Uart16550.Output)}, with the host handles of the
+   * checkpoint's virtio devices: the same kinds in the same order, disks over the same base images.
+   */
+  public static Machine restore(
+      Checkpoint checkpoint, BootPlan plan, Uart16550.Output console, VirtioAttachments devices)
+      throws CheckpointFormatException {
     if (!checkpoint.isFull()) {
       throw new CheckpointFormatException(
           "an incremental checkpoint applies onto a restored machine (applyIncremental), it does"
               + " not build one");
     }
-    Machine m = restoreState(checkpoint.state(), plan, console);
+    Machine m = restoreState(checkpoint.state(), plan, console, devices);
     m.board.ram.applyPages(checkpoint.memory());
     m.board.ram.collectDirty(); // restoring is not guest activity
     return m;
@@ -465,8 +528,15 @@ public final class Machine {
    */
   public static Machine restoreState(MachineState state, BootPlan plan, Uart16550.Output console)
       throws CheckpointFormatException {
+    return restoreState(state, plan, console, VirtioAttachments.none());
+  }
+
+  /** As {@link #restoreState(MachineState, BootPlan, Uart16550.Output)}, with virtio devices. */
+  public static Machine restoreState(
+      MachineState state, BootPlan plan, Uart16550.Output console, VirtioAttachments devices)
+      throws CheckpointFormatException {
     MachineConfig config = StateChecks.config(state);
-    Machine m = new Machine(config, plan, console);
+    Machine m = new Machine(config, plan, console, devices);
     PowerControl power = plan == null ? new PowerWithoutPlan(m.new Power()) : m.new Power();
     m.board =
         new VirtBoard(
@@ -475,7 +545,9 @@ public final class Machine {
             config.timeMode(),
             config.instructionsPerTick(),
             m.output,
-            power);
+            power,
+            devices,
+            m.output);
     m.loadState(state);
     m.board.bus.map(BootRom.BASE, BootRom.restore(state.getBootRom()));
     if (state.hasHtif()) {
@@ -499,12 +571,26 @@ public final class Machine {
       board.clint.restore(state.getClint());
       board.plic.restore(state.getPlic());
       board.uart.restore(state.getUart());
+      loadVirtio(state);
     } catch (IllegalArgumentException e) {
       throw new CheckpointFormatException("checkpoint state refused: " + e.getMessage(), e);
     }
     fdtAddress = state.getMachine().getFdtAddress();
     instructionsBeforeReset = state.getMachine().getInstructionsBeforeReset();
     outcome = null;
+  }
+
+  private void loadVirtio(MachineState state) {
+    if (state.getVirtioCount() != board.virtio.size()) {
+      throw new IllegalArgumentException(
+          "the checkpoint has "
+              + state.getVirtioCount()
+              + " virtio devices, this machine was given "
+              + board.virtio.size());
+    }
+    for (int i = 0; i < board.virtio.size(); i++) {
+      board.virtio.get(i).restore(state.getVirtio(i));
+    }
   }
 
   /** A restored machine without its boot plan cannot reload the images on a guest reset. */

@@ -14,7 +14,10 @@ public enum EventKind {
   CONSOLE_INPUT(3),
   /** The hart left WFI after idling; value = the mtime it woke at. */
   WFI_WAKE(4),
-  /** A network device received a packet; value = the device index, bytes = the frame. */
+  /**
+   * A network device received a packet; value = (traps mod 2^23) << 8 | the device index (see
+   * {@link InputEvent#packPacket}), bytes = the frame.
+   */
   PACKET(5);
 
   private static final EventKind[] BY_TAG;

@@ -94,6 +94,30 @@ public record InputEvent(long instructionCount, EventKind kind, long value, byte
     return new InputEvent(instructionCount, EventKind.PACKET, device, frame);
   }
 
+  /**
+   * A PACKET's value: the device index (the virtio slot, 0 to 255) and the low 23 bits of the trap
+   * count when it arrived between instructions. The trap count only tells apart the moments around
+   * a trap at one instruction count, which 23 bits do.
+   */
+  public static long packPacket(int device, long traps) {
+    if (device < 0 || device > 0xff) {
+      throw new IllegalArgumentException("packet device index " + device + " is not 0 to 255");
+    }
+    return (traps & PACKET_TRAPS_MASK) << 8 | device;
+  }
+
+  /** For {@link EventKind#PACKET}: the device index. */
+  public int packetDevice() {
+    return (int) value & 0xff;
+  }
+
+  /** For {@link EventKind#PACKET}: whether it arrived after {@code traps} traps since reset. */
+  public boolean packetAfterTraps(long traps) {
+    return (value >>> 8) == (traps & PACKET_TRAPS_MASK);
+  }
+
+  private static final long PACKET_TRAPS_MASK = (1L << 23) - 1;
+
   /** For {@link EventKind#IRQ_LINE}: the mip bit that changed. */
   public int line() {
     return (int) (value >>> 1) & MAX_IRQ_LINE;

@@ -17,7 +17,7 @@
  *  2  IRQ_LINE       line &lt;&lt; 1 | level (mip bit)   varint: value (0 to 127)
  *  3  CONSOLE_INPUT  the byte the UART received    varint of traps << 8 | byte
  *  4  WFI_WAKE       mtime the hart woke at        zig-zag varint: value - previous mtime
- *  5  PACKET         network device index          varint: value, varint: length, the bytes
+ *  5  PACKET         traps mod 2^23 &lt;&lt; 8 | device   varint: value, varint: length, the bytes
  * </pre>
  *
  * <h2>Segments</h2>

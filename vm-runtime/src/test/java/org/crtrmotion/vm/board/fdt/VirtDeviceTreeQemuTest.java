@@ -72,6 +72,35 @@ class VirtDeviceTreeQemuTest {
         DeviceTreeTools.decompile(dir, ours).source());
   }
 
+  /**
+   * QEMU describes all eight virtio-mmio transports whatever is plugged into them (a driver reads
+   * the device id), so a board with a disk and a NIC has the tree of one without.
+   */
+  @Test
+  void matchesQemusTreeWithVirtioBlkAndNetPlugged() throws Exception {
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[4096]);
+    Path qemu =
+        DeviceTreeTools.withoutUnemulated(
+            dir,
+            DeviceTreeTools.qemuTree(
+                dir,
+                "128M",
+                "-drive",
+                "file=" + disk + ",if=none,format=raw,id=d",
+                "-device",
+                "virtio-blk-device,drive=d",
+                "-netdev",
+                "user,id=n",
+                "-device",
+                "virtio-net-device,netdev=n"));
+
+    byte[] ours = VirtDeviceTree.build(Spec.of(RAM_BASE, 128 * MIB));
+
+    assertEquals(
+        DeviceTreeTools.decompile(dir, qemu).source(),
+        DeviceTreeTools.decompile(dir, ours).source());
+  }
+
   @Test
   void qemusOwnTreeEarnsTheDtcWarningWeAllowOurs() throws Exception {
     DeviceTreeTools.Decompiled qemu =
