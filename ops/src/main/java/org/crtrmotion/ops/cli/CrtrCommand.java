@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TraceStatsCommand.class,
       BenchCommand.class,
       org.crtrmotion.ops.node.NodeCommand.class,
+      org.crtrmotion.ops.client.VmCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CrtrCommand implements Runnable {

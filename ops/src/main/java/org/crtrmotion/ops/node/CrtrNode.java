@@ -87,6 +87,17 @@ public final class CrtrNode implements AutoCloseable {
               CoordinatedShutdown.PhaseServiceUnbind(),
               "crtr-api-unbind",
               () -> binding.unbind().thenApply(x -> Done.getInstance()));
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+              "crtr-node-stopped",
+              () -> {
+                log.info(
+                    "event=node-stopped node={} reason={}",
+                    settings.name(),
+                    CoordinatedShutdown.get(system).getShutdownReason().orElse(null));
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
       if (settings.isHost()) {
         new VmSampler(system, hostAgent.join(), local, metrics, SAMPLE_INTERVAL).start();
       }
