@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       org.crtrmotion.ops.node.NodeCommand.class,
       org.crtrmotion.ops.client.VmCommand.class,
+      org.crtrmotion.ops.certs.CertsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CrtrCommand implements Runnable {
