@@ -153,6 +153,14 @@ public final class CrtrNode implements AutoCloseable {
     return metrics.migrations();
   }
 
+  /** Whether the node stopped because the cluster downed it rather than because it was asked to. */
+  public boolean downed() {
+    return CoordinatedShutdown.get(system)
+        .getShutdownReason()
+        .filter(r -> r == CoordinatedShutdown.clusterDowningReason())
+        .isPresent();
+  }
+
   /** Completes when the node has stopped, by {@link #close}, SIGTERM or being downed. */
   public CompletionStage<Done> whenTerminated() {
     return system.getWhenTerminated();

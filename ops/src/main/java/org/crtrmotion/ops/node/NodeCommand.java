@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     exitCodeList = {
       "0:stopped (SIGTERM, SIGINT, or left the cluster)",
       "1:the node failed to start (e.g. a port in use)",
-      "2:the configuration was refused (the message names the setting)"
+      "2:the configuration was refused (the message names the setting)",
+      "3:the cluster downed this node (e.g. the split-brain resolver after a partition)"
     })
 public final class NodeCommand implements Callable<Integer> {
 
@@ -54,6 +55,11 @@ public final class NodeCommand implements Callable<Integer> {
       return 1;
     }
     running.whenTerminated().toCompletableFuture().join();
+    if (running.downed()) {
+      // Not a stop anyone asked for: a supervisor (systemd, Kubernetes) should start it again.
+      System.err.println("crtr node: " + running.name() + " was downed by the cluster");
+      return 3;
+    }
     return 0;
   }
 
