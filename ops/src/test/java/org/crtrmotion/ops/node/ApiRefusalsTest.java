@@ -148,4 +148,27 @@ class ApiRefusalsTest {
     JsonNode vm = json(Http.get(api + "/api/v1/vms/" + runningVm, "Authorization", AUTH));
     assertEquals("RUNNING", vm.get("state").asText(), vm.toString());
   }
+
+  @Test
+  void theCommandLineSaysTheTokenIsNeededWithExitCode5() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        new picocli.CommandLine(new org.crtrmotion.ops.cli.CrtrCommand())
+            .setErr(new java.io.PrintWriter(err))
+            .execute("vm", "list", "--node", api);
+    assertEquals(5, code);
+    assertEquals(1, err.toString().lines().count(), err.toString());
+    assertTrue(err.toString().contains("401"), err.toString());
+  }
+
+  @Test
+  void theCommandLineListsWithTheToken() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int code =
+        new picocli.CommandLine(new org.crtrmotion.ops.cli.CrtrCommand())
+            .setOut(new java.io.PrintWriter(out))
+            .execute("vm", "list", "--node", api, "--token", TOKEN);
+    assertEquals(0, code);
+    assertTrue(out.toString().contains(runningVm), out.toString());
+  }
 }
