@@ -26,7 +26,10 @@ final class ApiClient {
   private final URI base;
   private final Optional<String> token;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NORMAL) // a VM's console is served by its node
+          .build();
 
   ApiClient(String node, Optional<String> token) {
     this.base = parse(node);

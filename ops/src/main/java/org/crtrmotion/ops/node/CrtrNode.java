@@ -75,13 +75,18 @@ public final class CrtrNode implements AutoCloseable {
       NodeMetrics metrics = new NodeMetrics(settings.name());
       LocalVms local = new LocalVms(system, ASK_TIMEOUT);
       ClusterGateway gateway = new ClusterGateway(system, ASK_TIMEOUT);
-      NodeApi routes = new NodeApi(system, settings, api, gateway, local, metrics);
+      ApiEndpoints endpoints = new ApiEndpoints(system, ASK_TIMEOUT);
+      NodeApi routes = new NodeApi(system, settings, api, gateway, local, metrics, endpoints);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(api.bindHost(), api.bindPort())
               .bind(routes.route())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
+      endpoints.publish(
+          settings.name(),
+          ApiEndpoints.advertised(
+              api.bindHost(), binding.localAddress().getPort(), settings.bindHost()));
       CoordinatedShutdown.get(system)
           .addTask(
               CoordinatedShutdown.PhaseServiceUnbind(),

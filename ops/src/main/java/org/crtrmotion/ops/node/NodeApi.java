@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -54,6 +55,7 @@ final class NodeApi {
   private final LocalVms local;
   private final NodeMetrics metrics;
   private final ImagePolicy images;
+  private final ApiEndpoints endpoints;
 
   NodeApi(
       ActorSystem<?> system,
@@ -61,7 +63,8 @@ final class NodeApi {
       ApiSettings api,
       ClusterGateway gateway,
       LocalVms local,
-      NodeMetrics metrics) {
+      NodeMetrics metrics,
+      ApiEndpoints endpoints) {
     this.system = system;
     this.node = node;
     this.api = api;
@@ -69,6 +72,7 @@ final class NodeApi {
     this.local = local;
     this.metrics = metrics;
     this.images = new ImagePolicy(api.imageDirectories());
+    this.endpoints = endpoints;
   }
 
   Route route() {
@@ -361,14 +365,7 @@ final class NodeApi {
           }
           ClusterGateway.Located vm = found.get().get();
           if (!isLocal(vm)) {
-            return complete(
-                ApiResponses.error(
-                    StatusCodes.CONFLICT,
-                    "VM "
-                        + id
-                        + " runs on node "
-                        + vm.node()
-                        + ": follow its console through that node's API"));
+            return onComplete(endpoints.lookup(vm.node()), url -> referTo(vm, url));
           }
           return onComplete(
               local.resolve(id),
@@ -378,6 +375,27 @@ final class NodeApi {
                           ConsoleStream.of(ref.get()), EventStreamMarshalling.toEventStream())
                       : complete(ApiResponses.error(StatusCodes.NOT_FOUND, "no VM " + id)));
         });
+  }
+
+  /**
+   * The console is served by the VM's own node (VM actors' messages are local): 307 to that node's
+   * API, or 409 naming the node while its address has not reached this one.
+   */
+  private Route referTo(ClusterGateway.Located vm, scala.util.Try<Optional<String>> url) {
+    String path = "/api/v1/vms/" + vm.vm().vmId() + "/console";
+    if (url.isSuccess() && url.get().isPresent()) {
+      return redirect(
+          org.apache.pekko.http.javadsl.model.Uri.create(url.get().get() + path),
+          StatusCodes.TEMPORARY_REDIRECT);
+    }
+    return complete(
+        ApiResponses.error(
+            StatusCodes.CONFLICT,
+            "VM "
+                + vm.vm().vmId()
+                + " runs on node "
+                + vm.node()
+                + ": follow its console through that node's API"));
   }
 
   private boolean isLocal(ClusterGateway.Located vm) {

@@ -20,7 +20,7 @@ final class Http {
 
   private Http() {}
 
-  record Answer(int status, String body) {}
+  record Answer(int status, String body, java.util.Map<String, String> headers) {}
 
   static Answer get(String url, String... headers) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
@@ -45,7 +45,9 @@ final class Http {
     HttpResponse<String> r =
         CLIENT.send(
             b.timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.body());
+    java.util.Map<String, String> first = new java.util.HashMap<>();
+    r.headers().map().forEach((k, v) -> first.put(k.toLowerCase(), v.get(0)));
+    return new Answer(r.statusCode(), r.body(), first);
   }
 
   /** The first {@code count} {@code data:} lines of a server-sent-events stream, with their ids. */

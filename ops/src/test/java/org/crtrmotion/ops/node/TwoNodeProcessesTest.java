@@ -127,14 +127,32 @@ class TwoNodeProcessesTest {
 
   @Test
   @Order(4)
-  void theConsoleOfAVmOnAnotherNodeIsReferredToThatNode() throws Exception {
-    Http.Answer answer = Http.get(apiA + "/api/v1/vms/" + vmId + "/console");
-    assertEquals(409, answer.status());
-    assertTrue(json(answer).get("error").asText().contains("runs on node b"), answer.body());
+  void theConsoleOfAVmOnAnotherNodeIsRedirectedToThatNode() throws Exception {
+    awaitAssert(
+        WAIT,
+        () -> {
+          Http.Answer answer = Http.get(apiA + "/api/v1/vms/" + vmId + "/console");
+          assertEquals(307, answer.status(), answer.body());
+          assertEquals(apiB + "/api/v1/vms/" + vmId + "/console", answer.headers().get("location"));
+        });
   }
 
   @Test
   @Order(5)
+  void theCommandLineFollowsTheConsoleThroughAnyNode() {
+    StringWriter out = new StringWriter();
+    int code =
+        new CommandLine(new CrtrCommand())
+            .setOut(new PrintWriter(out))
+            .execute("vm", "console", vmId, "--lines", "2", "--node", apiA);
+    assertEquals(0, code);
+    List<String> lines = out.toString().lines().toList();
+    assertEquals(2, lines.size(), out.toString());
+    assertTrue(lines.stream().allMatch(l -> l.startsWith("tick ")), out.toString());
+  }
+
+  @Test
+  @Order(6)
   void metricsShowTheVmItsRateAndTheApiRequests() throws Exception {
     awaitAssert(
         WAIT,
@@ -155,7 +173,7 @@ class TwoNodeProcessesTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theCommandLineListsAndStopsTheVm() throws Exception {
     StringWriter out = new StringWriter();
     int code =
@@ -175,7 +193,7 @@ class TwoNodeProcessesTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aNodeStopsOnSigtermAndLeavesTheCluster() throws Exception {
     b.terminate();
     // Gone well before the split-brain resolver would down a crashed node (stable-after = 20 s):
