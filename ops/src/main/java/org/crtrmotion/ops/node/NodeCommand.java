@@ -22,10 +22,11 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:stopped (SIGTERM, SIGINT, or left the cluster)",
+      "0:stopped (left the cluster when asked, e.g. through Pekko management)",
       "1:the node failed to start (e.g. a port in use)",
       "2:the configuration was refused (the message names the setting)",
-      "3:the cluster downed this node (e.g. the split-brain resolver after a partition)"
+      "3:the cluster downed this node (e.g. the split-brain resolver after a partition)",
+      "143:SIGTERM (the JVM's code, after the coordinated shutdown ran)"
     })
 public final class NodeCommand implements Callable<Integer> {
 
