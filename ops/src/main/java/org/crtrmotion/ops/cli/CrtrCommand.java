@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       TraceStatsCommand.class,
       BenchCommand.class,
       LoadCommand.class,
+      org.crtrmotion.ops.node.NodeCommand.class,
+      org.crtrmotion.ops.client.VmCommand.class,
+      org.crtrmotion.ops.certs.CertsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CrtrCommand implements Runnable {

@@ -1,0 +1,87 @@
+package org.crtrmotion.ops.node;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.crtrmotion.actors.migration.BytesByKind;
+import org.crtrmotion.actors.migration.MigrationReport;
+import org.crtrmotion.streams.StreamMetrics;
+
+/**
+ * The migration meters, named after QEMU's {@code info migrate} where it has a counterpart: the
+ * migration code hands each finished {@link MigrationReport} to {@link #finished} and each reliable
+ * stream's state to {@link #streamObserved}; the node's {@code /metrics} shows them.
+ */
+public final class MigrationMetrics {
+  static final String MIGRATIONS = "crtr.migrations";
+  static final String DOWNTIME = "crtr.migration.downtime";
+  static final String TOTAL_TIME = "crtr.migration.total.time";
+  static final String BYTES = "crtr.migration.bytes";
+  static final String BACKLOG = "crtr.stream.backlog.frames";
+  static final String SPILL = "crtr.stream.spill.bytes";
+  static final String THROTTLED = "crtr.stream.throttled";
+  static final String THROTTLE_EPISODES = "crtr.stream.throttle.episodes";
+
+  private final MeterRegistry registry;
+  private final AtomicLong backlogFrames = new AtomicLong();
+  private final AtomicLong spillBytes = new AtomicLong();
+  private final AtomicLong throttled = new AtomicLong();
+  private final AtomicLong throttleEpisodes = new AtomicLong();
+
+  MigrationMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    registry.gauge(BACKLOG, backlogFrames);
+    registry.gauge(SPILL, spillBytes);
+    registry.gauge(THROTTLED, throttled);
+    registry.gauge(THROTTLE_EPISODES, throttleEpisodes);
+  }
+
+  /** Counts a finished migration by outcome and strategy, its times and its bytes by kind. */
+  public void finished(MigrationReport report) {
+    String strategy = report.strategy().name().toLowerCase();
+    Counter.builder(MIGRATIONS)
+        .description("migrations finished, by outcome")
+        .tag("outcome", report.outcome().name().toLowerCase())
+        .tag("strategy", strategy)
+        .register(registry)
+        .increment();
+    timer(DOWNTIME, "source paused to target live", strategy)
+        .record(Duration.ofMillis(report.downtimeMillis()));
+    timer(TOTAL_TIME, "start to commit or abort", strategy)
+        .record(Duration.ofMillis(report.totalTimeMillis()));
+    BytesByKind bytes = report.bytesByKind();
+    bytes("checkpoint", bytes.checkpoint());
+    bytes("trace", bytes.trace());
+    bytes("pages", bytes.pages());
+    bytes("control", bytes.control());
+  }
+
+  /** The latest state of a migration's reliable stream (backlog, spill, throttle). */
+  public void streamObserved(StreamMetrics.Reliability reliability) {
+    backlogFrames.set(reliability.backlogFrames());
+    spillBytes.set(reliability.spillBytes());
+    throttled.set(reliability.throttled() ? 1 : 0);
+    throttleEpisodes.set(reliability.throttleEpisodes());
+  }
+
+  private Timer timer(String name, String description, String strategy) {
+    return Timer.builder(name)
+        .description(description)
+        .tag("strategy", strategy)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
+  }
+
+  private void bytes(String kind, long count) {
+    Counter.builder(BYTES)
+        .description("bytes migrations moved, by kind")
+        .baseUnit("bytes")
+        .tag("kind", kind)
+        .register(registry)
+        .increment(count);
+  }
+}
