@@ -48,6 +48,8 @@ public interface LibC {
 
   String strerror(int errnum);
 
+  int geteuid();
+
   /** The errno of the last call made on this thread. */
   static int errno() {
     return Runtime.getRuntime(INSTANCE).getLastError();

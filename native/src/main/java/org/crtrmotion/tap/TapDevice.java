@@ -199,7 +199,7 @@ public final class TapDevice implements AutoCloseable {
     return new String(ifreq, 0, n, StandardCharsets.UTF_8);
   }
 
-  private static IOException openError(String name, int errno) {
+  static IOException openError(String name, int errno) {
     String why =
         switch (errno) {
           case LibC.EACCES, LibC.EPERM ->

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.crtrmotion.tap.LibC;
 import org.crtrmotion.tap.TapDevice;
 
 /**
@@ -23,7 +24,7 @@ final class ScratchNamespace implements AutoCloseable {
   /** Skips the test (naming why) unless this runs as root with a TUN/TAP driver and {@code ip}. */
   static void assumeTapAvailable() {
     assumeTrue(
-        "root".equals(System.getProperty("user.name")),
+        LibC.INSTANCE.geteuid() == 0,
         "TAP tests need root (CAP_NET_ADMIN) to create namespaces and interfaces");
     assumeTrue(
         Files.exists(Path.of(TapDevice.CLONE_DEVICE)),
