@@ -2,15 +2,19 @@ package org.crtrmotion.tap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -85,19 +89,20 @@ class TapDeviceTest {
   @Test
   void aFrameWrittenToTheInterfaceReachesAHostSocket() throws Exception {
     byte[] payload = "hello host".getBytes(StandardCharsets.US_ASCII);
-    try (DatagramChannel host = NetNamespace.callIn(ns.name, DatagramChannel::open)) {
-      host.bind(new InetSocketAddress("10.9.0.1", 0));
-      int port = ((InetSocketAddress) host.getLocalAddress()).getPort();
+    try (DatagramSocket host =
+        NetNamespace.callIn(
+            ns.name, () -> new DatagramSocket(new InetSocketAddress("10.9.0.1", 0)))) {
+      host.setSoTimeout(10_000); // only guards against a frame that never arrives
       backend.send(
           Frames.udpFrame(
-              HOST_MAC, PEER_MAC, new Frames.Udp(PEER_IP, 4000, HOST_IP, port, payload), 1));
-      ByteBuffer got = ByteBuffer.allocate(1500);
-      InetSocketAddress from = (InetSocketAddress) host.receive(got);
-      got.flip();
-      byte[] bytes = new byte[got.remaining()];
-      got.get(bytes);
-      assertArrayEquals(payload, bytes);
-      assertEquals("10.9.0.2:4000", from.getAddress().getHostAddress() + ":" + from.getPort());
+              HOST_MAC,
+              PEER_MAC,
+              new Frames.Udp(PEER_IP, 4000, HOST_IP, host.getLocalPort(), payload),
+              1));
+      DatagramPacket got = new DatagramPacket(new byte[1500], 1500);
+      host.receive(got);
+      assertArrayEquals(payload, Arrays.copyOf(got.getData(), got.getLength()));
+      assertEquals("10.9.0.2:4000", got.getAddress().getHostAddress() + ":" + got.getPort());
       assertEquals(0, backend.dropped());
     }
   }
@@ -117,7 +122,8 @@ class TapDeviceTest {
             });
     reader.start();
     tap.close();
-    reader.join();
+    reader.join(10_000); // only guards against a read that close() did not end
+    assertFalse(reader.isAlive(), "the reader is still blocked after close()");
     assertNull(got[0]);
   }
 

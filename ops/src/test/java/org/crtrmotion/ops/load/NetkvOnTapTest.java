@@ -79,12 +79,19 @@ class NetkvOnTapTest {
     RunResult[] end = new RunResult[1];
     Thread guest = new Thread(() -> end[0] = m.run(0), "netkv-on-tap");
     guest.start();
-    assertTrue(console.await(60), "netkv never came up: " + console.text());
-    LoadClient client =
-        new LoadClient(new InetSocketAddress("10.0.2.15", 5555), 16, System::nanoTime);
-    // The client's socket is opened inside run(), so running it in the namespace puts it there.
-    report = NetNamespace.callIn(ns.name, () -> client.run(REQUESTS, 2000, 10_000));
-    guest.join(60_000);
+    try {
+      assertTrue(console.await(60), "netkv never came up: " + console.text());
+      LoadClient client =
+          new LoadClient(new InetSocketAddress("10.0.2.15", 5555), 16, System::nanoTime);
+      // The client's socket is opened inside run(), so running it in the namespace puts it there.
+      report = NetNamespace.callIn(ns.name, () -> client.run(REQUESTS, 2000, 10_000));
+      guest.join(60_000);
+    } finally {
+      if (guest.isAlive()) {
+        m.requestStop(); // a failed session must not leave the guest running past the namespace
+        guest.join();
+      }
+    }
     liveEnd = end[0];
     writer.finish(m.instructionsRetired());
     for (TraceSegment s : segments) {
