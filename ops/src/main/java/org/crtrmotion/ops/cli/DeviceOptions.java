@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.crtrmotion.tap.TapBackend;
 import org.crtrmotion.vm.board.virtio.DiskImage;
 import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.net.HostForward;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Option;
 
 /** The virtio devices to plug into the board, in QEMU's order (the first in the highest slot). */
 final class DeviceOptions {
+  private static final String TAP = "tap=";
+
   @Option(
       names = "--drive",
       paramLabel = "FILE",
@@ -25,9 +28,11 @@ final class DeviceOptions {
       names = "--net",
       paramLabel = "SPEC",
       description =
-          "a virtio-net device whose host side forwards a host UDP port to the guest, in QEMU's"
-              + " syntax: hostfwd=udp:127.0.0.1:PORT-:GUESTPORT (the guest is 10.0.2.15, the"
-              + " gateway 10.0.2.2; repeatable, MACs 52:54:00:12:34:56 and up)")
+          "a virtio-net device, in QEMU-like syntax: hostfwd=udp:127.0.0.1:PORT-:GUESTPORT"
+              + " forwards a host UDP port to the guest (the guest is 10.0.2.15, the gateway"
+              + " 10.0.2.2); tap=NAME puts it on the Linux TAP interface NAME (created if missing,"
+              + " needs root; give the interface an address and bring it up with ip)."
+              + " Repeatable, MACs 52:54:00:12:34:56 and up")
   List<String> nets = new ArrayList<>();
 
   /** Opened devices; close them when the machine is done. */
@@ -66,9 +71,9 @@ final class DeviceOptions {
       for (String spec : nets) {
         byte[] mac = VirtioAttachments.Nic.defaultMac();
         mac[5] += (byte) backends.size();
-        UdpGateway gateway = UdpGateway.open(HostForward.parse(spec), mac);
-        backends.add(gateway);
-        list.add(new VirtioAttachments.Nic(mac, gateway));
+        NetBackend backend = openNet(spec, mac);
+        backends.add(backend);
+        list.add(new VirtioAttachments.Nic(mac, backend));
       }
       option = "--drive";
       for (Path p : drives) {
@@ -81,5 +86,18 @@ final class DeviceOptions {
       new Opened(VirtioAttachments.none(), disks, backends).close();
       throw new MachineOptions.BadInput(option + ": " + RunCommand.message(e));
     }
+  }
+
+  private static NetBackend openNet(String spec, byte[] mac) throws IOException {
+    if (spec.startsWith(TAP)) {
+      return TapBackend.open(spec.substring(TAP.length()));
+    }
+    HostForward fwd;
+    try {
+      fwd = HostForward.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + ", nor tap=NAME", e);
+    }
+    return UdpGateway.open(fwd, mac);
   }
 }

@@ -57,7 +57,9 @@ public final class LoadClient {
     sentCount = 0;
     CountDownLatch all = new CountDownLatch(count);
     try (DatagramChannel ch = DatagramChannel.open()) {
-      ch.bind(new InetSocketAddress(target.getAddress(), 0));
+      // Any local address: the route to the target picks it (binding the target's own address
+      // worked only for a target on loopback, not for a guest on a TAP interface).
+      ch.bind(null);
       Thread receiver = new Thread(() -> receive(ch, all), "load-receiver");
       receiver.setDaemon(true);
       receiver.start();

@@ -90,6 +90,15 @@ class RunCommandTest {
   }
 
   @Test
+  void aTapNameTooLongForLinuxIsABadInputNamingIt() {
+    assertEquals(
+        RunCommand.EXIT_BAD_INPUT, crtr("run", "hello.elf", "--net", "tap=crtr-tap-toolong"));
+    assertTrue(
+        stderr().contains("--net") && stderr().contains("'crtr-tap-toolong' is too long"),
+        stderr());
+  }
+
+  @Test
   void loadRefusesATargetWithoutAPort() {
     assertEquals(LoadCommand.EXIT_BAD_INPUT, crtr("load", "--target", "127.0.0.1"));
     assertTrue(stderr().contains("HOST:PORT"), stderr());

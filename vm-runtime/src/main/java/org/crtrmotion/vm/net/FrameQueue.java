@@ -5,20 +5,21 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Frames waiting for a guest: bounded, dropping (and counting) what does not fit as a full switch
- * port would, and calling the arrival hook so an idle guest wakes.
+ * port would, and calling the arrival hook so an idle guest wakes. Public for the backends that live
+ * outside this package (the TAP backend in {@code native}).
  */
-final class FrameQueue {
-  static final int DEFAULT_CAPACITY = 1024;
+public final class FrameQueue {
+  public static final int DEFAULT_CAPACITY = 1024;
 
   private final ArrayBlockingQueue<byte[]> frames;
   private final AtomicLong dropped = new AtomicLong();
   private volatile Runnable hook = () -> {};
 
-  FrameQueue(int capacity) {
+  public FrameQueue(int capacity) {
     frames = new ArrayBlockingQueue<>(capacity);
   }
 
-  void offer(byte[] frame) {
+  public void offer(byte[] frame) {
     if (frames.offer(frame)) {
       hook.run();
     } else {
@@ -26,18 +27,18 @@ final class FrameQueue {
     }
   }
 
-  byte[] poll() {
+  public byte[] poll() {
     return frames.poll();
   }
 
-  void onArrival(Runnable r) {
+  public void onArrival(Runnable r) {
     hook = r;
     if (!frames.isEmpty()) {
       r.run();
     }
   }
 
-  long dropped() {
+  public long dropped() {
     return dropped.get();
   }
 }
