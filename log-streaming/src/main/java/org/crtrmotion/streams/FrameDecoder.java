@@ -6,6 +6,7 @@ import static org.crtrmotion.streams.FrameException.Problem.FOREIGN_VERSION;
 import static org.crtrmotion.streams.FrameException.Problem.GAP;
 import static org.crtrmotion.streams.FrameException.Problem.MALFORMED;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Objects;
 import java.util.zip.CRC32C;
@@ -132,7 +133,10 @@ public final class FrameDecoder {
 
   private StreamFrame parse(ByteString bytes) {
     try {
-      return StreamFrame.parseFrom(bytes.toArrayUnsafe());
+      // Aliasing: the payload stays a view of the frame until expand() takes the one copy.
+      CodedInputStream in = CodedInputStream.newInstance(bytes.toArrayUnsafe());
+      in.enableAliasing(true);
+      return StreamFrame.parser().parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
       throw new FrameException(
           CORRUPT,

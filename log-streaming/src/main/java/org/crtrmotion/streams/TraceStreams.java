@@ -29,10 +29,15 @@ public final class TraceStreams {
    */
   public static Flow<TraceSegment, ByteString, NotUsed> encode(
       String streamId, int segmentsPerFrame) {
+    return encode(streamId, segmentsPerFrame, CodecPolicy.lz4());
+  }
+
+  /** As {@link #encode(String, int)}, each frame compressed as {@code codecs} decides. */
+  public static Flow<TraceSegment, ByteString, NotUsed> encode(
+      String streamId, int segmentsPerFrame, CodecPolicy codecs) {
     return Flow.<TraceSegment>create()
         .grouped(segmentsPerFrame)
-        .map(Payloads::traceSegments)
-        .via(FrameEncoder.flow(streamId));
+        .via(FrameEncoder.traceFlow(streamId, codecs));
   }
 
   /**
@@ -43,6 +48,14 @@ public final class TraceStreams {
    */
   public static Flow<TraceSegment, ByteString, NotUsed> encodeAsAvailable(
       String streamId, int maxSegmentsPerFrame) {
+    return encodeAsAvailable(streamId, maxSegmentsPerFrame, CodecPolicy.lz4());
+  }
+
+  /**
+   * As {@link #encodeAsAvailable(String, int)}, each frame compressed as {@code codecs} decides.
+   */
+  public static Flow<TraceSegment, ByteString, NotUsed> encodeAsAvailable(
+      String streamId, int maxSegmentsPerFrame, CodecPolicy codecs) {
     return Flow.<TraceSegment>create()
         .batch(
             maxSegmentsPerFrame,
@@ -55,8 +68,7 @@ public final class TraceStreams {
               group.add(next);
               return group;
             })
-        .map(Payloads::traceSegments)
-        .via(FrameEncoder.flow(streamId));
+        .via(FrameEncoder.traceFlow(streamId, codecs));
   }
 
   /**

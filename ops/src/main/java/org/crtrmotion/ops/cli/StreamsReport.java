@@ -21,17 +21,18 @@ record StreamsReport(
   void printTable(PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "trace pipeline (FrameEncoder LZ4 -> StreamRef over Artery TCP on 127.0.0.1 -> FrameDecoder"
-            + " -> TraceReader; %d segments a frame, StreamRef buffer %d, Artery frames up to %d"
-            + " KiB) against a plain socket copy of the same serialised segments, measured pass"
-            + " after a warm-up:%n",
+        "trace pipeline (FrameEncoder with each codec policy -> StreamRef over Artery TCP on"
+            + " 127.0.0.1 -> FrameDecoder -> TraceReader; %d segments a frame, StreamRef buffer %d,"
+            + " Artery frames up to %d KiB) against a plain socket copy of the same serialised"
+            + " segments, measured pass after a warm-up:%n",
         segmentsPerFrame,
         tuning.streamRefBufferElements(),
         tuning.maximumFrameBytes() >> 10);
     out.printf(
         Locale.ROOT,
-        "%-36s %9s %7s %13s %11s %7s %15s%n",
+        "%-36s %-9s %9s %7s %13s %11s %7s %15s%n",
         "trace",
+        "codecs",
         "segments",
         "MiB",
         "pipeline MB/s",
@@ -41,8 +42,9 @@ record StreamsReport(
     for (TracePipeline.Result r : throughput) {
       out.printf(
           Locale.ROOT,
-          "%-36s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f%n",
+          "%-36s %-9s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f%n",
           r.label(),
+          r.codecs(),
           r.segments(),
           r.bytesSent() / MIB,
           r.pipelineMegabytesPerSecond(),
@@ -52,7 +54,9 @@ record StreamsReport(
     }
     out.println(
         "(one node: the same stages in the sending node without StreamRef and Artery, the ceiling"
-            + " the encoding and reading set)");
+            + " the encoding and reading set; codecs: the encoder's CodecPolicy, adaptive = LZ4"
+            + " only on a capped link slower than the compressor, so raw here; TraceStreams.encode"
+            + " without a policy uses lz4)");
     out.println();
     out.println(
         "compression of the chunks frames carry (trace: a frame's segments; pages: 64 non-zero"
@@ -98,11 +102,12 @@ record StreamsReport(
                 r ->
                     String.format(
                         Locale.ROOT,
-                        "{\"trace\":%s,\"segments\":%d,\"bytesSent\":%d,"
+                        "{\"trace\":%s,\"codecs\":%s,\"segments\":%d,\"bytesSent\":%d,"
                             + "\"bytesReceived\":%d,\"segmentsReceived\":%d,"
                             + "\"socketBytesReceived\":%d,\"pipelineMBps\":%.3f,"
                             + "\"socketMBps\":%.3f,\"ratio\":%.4f,\"oneNodeMBps\":%.3f}",
                         quote(r.label()),
+                        quote(r.codecs()),
                         r.segments(),
                         r.bytesSent(),
                         r.pipeline().bytes(),

@@ -11,6 +11,7 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.crtrmotion.streams.CodecPolicy;
 import org.crtrmotion.streams.FrameDecoder;
 import org.crtrmotion.streams.FramePayload;
 import org.crtrmotion.streams.Payloads;
@@ -33,6 +34,7 @@ final class TracePipeline {
   /** One trace's transfer both ways. */
   record Result(
       String label,
+      String codecs,
       long segments,
       long bytesSent,
       Received pipeline,
@@ -60,8 +62,11 @@ final class TracePipeline {
 
   private TracePipeline() {}
 
-  /** How the pipeline is laid out: frame size and where stages may run on their own thread. */
-  record Layout(int segmentsPerFrame, boolean asyncBoundaries) {}
+  /**
+   * How the pipeline is laid out: frame size, where stages may run on their own thread, and the
+   * encoder's codec policy.
+   */
+  record Layout(int segmentsPerFrame, boolean asyncBoundaries, CodecPolicy codecs) {}
 
   /**
    * The trace through the pipeline between the two nodes and through the socket, each {@code
@@ -93,12 +98,21 @@ final class TracePipeline {
       bestLocal = Math.min(bestLocal, (System.nanoTime() - start) / 1e9);
     }
     return new Result(
-        trace.label(), segments.size(), trace.bytes(), received, best, socket, local, bestLocal);
+        trace.label(),
+        layout.codecs().toString(),
+        segments.size(),
+        trace.bytes(),
+        received,
+        best,
+        socket,
+        local,
+        bestLocal);
   }
 
   private static Source<ByteString, ?> frames(List<TraceSegment> segments, Layout layout) {
     Source<ByteString, ?> frames =
-        Source.from(segments).via(TraceStreams.encode(STREAM, layout.segmentsPerFrame()));
+        Source.from(segments)
+            .via(TraceStreams.encode(STREAM, layout.segmentsPerFrame(), layout.codecs()));
     return layout.asyncBoundaries() ? frames.async() : frames;
   }
 

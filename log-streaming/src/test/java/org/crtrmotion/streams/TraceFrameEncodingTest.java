@@ -1,0 +1,78 @@
+package org.crtrmotion.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.util.ByteString;
+import org.crtrmotion.streams.proto.StreamsProto.Codec;
+import org.crtrmotion.streams.proto.StreamsProto.FrameKind;
+import org.crtrmotion.streams.proto.StreamsProto.StreamFrame;
+import org.crtrmotion.vm.trace.TraceSegment;
+import org.crtrmotion.vm.trace.TraceWriter;
+import org.junit.jupiter.api.Test;
+
+/** {@link FrameEncoder#encodeTraceSegments}: the same frames as the generic path, fewer copies. */
+class TraceFrameEncodingTest {
+  private static final String STREAM = "vm-1/trace";
+
+  private static List<TraceSegment> segments(int events) {
+    List<TraceSegment> out = new ArrayList<>();
+    SyntheticTrace trace = new SyntheticTrace(events, new TraceWriter.Limits(4 << 10, 1 << 10));
+    trace.forEachRemaining(out::add);
+    return out;
+  }
+
+  private static StreamFrame parse(ByteString wire) throws Exception {
+    return StreamFrame.parseFrom(wire.toArrayUnsafe());
+  }
+
+  @Test
+  void aRawTraceFrameWrittenInPlaceEqualsTheGenericEncodingByteForByte() {
+    List<TraceSegment> segments = segments(2_000);
+    FrameEncoder inPlace = new FrameEncoder(STREAM, CodecPolicy.none());
+    FrameEncoder generic = new FrameEncoder(STREAM, CodecPolicy.none());
+    for (int i = 0; i < segments.size(); i += 3) {
+      List<TraceSegment> group = segments.subList(i, Math.min(segments.size(), i + 3));
+      assertEquals(
+          generic.encode(Payloads.traceSegments(group)), inPlace.encodeTraceSegments(group));
+    }
+    assertEquals(generic.nextSequence(), inPlace.nextSequence());
+  }
+
+  @Test
+  void everySegmentComesBackThroughTheDecoderUnderEachPolicy() throws Exception {
+    List<TraceSegment> segments = segments(2_000);
+    for (CodecPolicy policy : List.of(CodecPolicy.none(), CodecPolicy.lz4())) {
+      FrameEncoder encoder = new FrameEncoder(STREAM, policy);
+      FrameDecoder decoder = new FrameDecoder(STREAM);
+      List<TraceSegment> back = new ArrayList<>();
+      for (int i = 0; i < segments.size(); i += 4) {
+        ByteString wire =
+            encoder.encodeTraceSegments(segments.subList(i, Math.min(segments.size(), i + 4)));
+        if (policy == CodecPolicy.none()) {
+          assertEquals(Codec.NONE, parse(wire).getCodec(), "frame " + (i / 4));
+        }
+        back.addAll(Payloads.traceSegmentsOf(decoder.decode(wire)));
+      }
+      assertEquals(FrameKind.END, decoder.decode(encoder.encodeEnd()).kind());
+      assertEquals(segments, back, policy.toString());
+    }
+  }
+
+  @Test
+  void aFlippedByteInARawTraceFrameIsCorruptNamingTheFrame() {
+    List<TraceSegment> segments = segments(500);
+    FrameEncoder encoder = new FrameEncoder(STREAM, CodecPolicy.none());
+    FrameDecoder decoder = new FrameDecoder(STREAM);
+    decoder.decode(encoder.encodeTraceSegments(segments.subList(0, 1)));
+    byte[] wire = encoder.encodeTraceSegments(segments.subList(1, 2)).toArray();
+    wire[wire.length - 10] ^= 0x04; // inside the last segment's fields
+    FrameException e =
+        assertThrows(FrameException.class, () -> decoder.decode(ByteString.fromArrayUnsafe(wire)));
+    assertEquals(1, e.sequence());
+    assertTrue(e.getMessage().startsWith("frame 1 is corrupt"), e.getMessage());
+  }
+}
