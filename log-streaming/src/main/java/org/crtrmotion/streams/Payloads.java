@@ -65,35 +65,38 @@ public final class Payloads {
    * their own checksums: that is the {@code TraceReader}'s job.
    */
   public static List<TraceSegment> traceSegmentsOf(FramePayload payload) {
-    requireKind(payload, FrameKind.TRACE_SEGMENTS);
-    // Parsed with aliasing: each segment, and its events, stay views of the payload until
-    // TraceSegment.fromProto takes the one copy of the events it keeps.
+    return traceSegmentsOf(
+        payload.sequence(), payload.kind(), UnsafeByteOperations.unsafeWrap(payload.bytes()));
+  }
+
+  /**
+   * As {@link #traceSegmentsOf(FramePayload)} for a payload still lying in its frame. Parsed with
+   * aliasing: each segment, and its events, stay views of the payload until {@link
+   * TraceSegment#fromProto} takes the one copy of the events it keeps.
+   */
+  static List<TraceSegment> traceSegmentsOf(long sequence, FrameKind kind, ByteString payload) {
+    requireKind(sequence, kind, FrameKind.TRACE_SEGMENTS);
     StreamsProto.TraceSegments message;
     try {
-      message = StreamsProto.TraceSegments.parser().parseFrom(aliasing(payload.bytes()));
+      CodedInputStream in = payload.newCodedInput();
+      in.enableAliasing(true);
+      message = StreamsProto.TraceSegments.parser().parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
-      throw malformed(payload, "does not hold trace segments", e);
+      throw malformed(sequence, "does not hold trace segments", e);
     }
     List<TraceSegment> out = new ArrayList<>(message.getSegmentsCount());
     for (ByteString bytes : message.getSegmentsList()) {
       try {
-        out.add(segment(payload, bytes));
+        out.add(segment(sequence, bytes));
       } catch (TraceFormatException e) {
-        throw malformed(payload, "holds a segment that does not parse: " + e.getMessage(), e);
+        throw malformed(sequence, "holds a segment that does not parse: " + e.getMessage(), e);
       }
     }
     return out;
   }
 
-  private static CodedInputStream aliasing(byte[] bytes) {
-    CodedInputStream in = CodedInputStream.newInstance(bytes);
-    in.enableAliasing(true);
-    return in;
-  }
-
   /** As {@link TraceSegment#parseFrom}, without copying the events before the segment does. */
-  private static TraceSegment segment(FramePayload payload, ByteString bytes)
-      throws TraceFormatException {
+  private static TraceSegment segment(long sequence, ByteString bytes) throws TraceFormatException {
     TraceProto.TraceSegment proto;
     try {
       CodedInputStream in = bytes.newCodedInput();
@@ -101,7 +104,7 @@ public final class Payloads {
       proto = TraceProto.TraceSegment.parser().parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
       throw malformed(
-          payload,
+          sequence,
           "holds a segment that does not parse: a segment does not parse ("
               + e.getMessage()
               + "): it is corrupt",
@@ -183,17 +186,21 @@ public final class Payloads {
   }
 
   private static void requireKind(FramePayload payload, FrameKind kind) {
-    if (payload.kind() != kind) {
-      throw new IllegalArgumentException(
-          "frame " + payload.sequence() + " is " + payload.kind() + ", not " + kind);
+    requireKind(payload.sequence(), payload.kind(), kind);
+  }
+
+  private static void requireKind(long sequence, FrameKind actual, FrameKind kind) {
+    if (actual != kind) {
+      throw new IllegalArgumentException("frame " + sequence + " is " + actual + ", not " + kind);
     }
   }
 
   private static FrameException malformed(FramePayload payload, String what, Exception cause) {
+    return malformed(payload.sequence(), what, cause);
+  }
+
+  private static FrameException malformed(long sequence, String what, Exception cause) {
     return new FrameException(
-        FrameException.Problem.MALFORMED,
-        payload.sequence(),
-        "frame " + payload.sequence() + " " + what,
-        cause);
+        FrameException.Problem.MALFORMED, sequence, "frame " + sequence + " " + what, cause);
   }
 }

@@ -78,14 +78,17 @@ public final class TraceStreams {
    */
   public static Sink<ByteString, CompletionStage<Receipt>> receive(
       String streamId, long startIcount) {
-    Flow<FramePayload, Receipt, NotUsed> read =
-        Flow.<FramePayload, Receipt, NotUsed>fromMaterializer(
+    Flow<TraceFrame, Receipt, NotUsed> read =
+        Flow.<TraceFrame, Receipt, NotUsed>fromMaterializer(
                 (materializer, attributes) -> {
                   Reading reading = new Reading(startIcount);
-                  return Flow.<FramePayload>create().map(reading::accept);
+                  return Flow.<TraceFrame>create().map(reading::accept);
                 })
             .mapMaterializedValue(ignored -> NotUsed.getInstance());
-    return FrameDecoder.flow(streamId)
+    // The asynchronous boundary lets frames be verified and parsed on one thread while the
+    // segments before them are checked and decoded on another.
+    return FrameDecoder.traceFlow(streamId)
+        .async()
         .via(read)
         .toMat(
             Sink.fold(new Receipt(0, 0, 0, startIcount, false), (last, next) -> next),
@@ -103,17 +106,17 @@ public final class TraceStreams {
       reader = new TraceReader(startIcount);
     }
 
-    Receipt accept(FramePayload payload) {
-      for (TraceSegment segment : Payloads.traceSegmentsOf(payload)) {
+    Receipt accept(TraceFrame frame) {
+      for (TraceSegment segment : frame.segments()) {
         try {
           List<InputEvent> read = reader.accept(segment);
           events += read.size();
         } catch (TraceFormatException e) {
           throw new FrameException(
               FrameException.Problem.MALFORMED,
-              payload.sequence(),
+              frame.sequence(),
               "frame "
-                  + payload.sequence()
+                  + frame.sequence()
                   + " carries a segment the trace refuses: "
                   + e.getMessage(),
               e);

@@ -13,8 +13,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.crtrmotion.streams.CodecPolicy;
 import org.crtrmotion.streams.FrameDecoder;
-import org.crtrmotion.streams.FramePayload;
-import org.crtrmotion.streams.Payloads;
+import org.crtrmotion.streams.TraceFrame;
 import org.crtrmotion.streams.TraceStreams;
 import org.crtrmotion.vm.trace.TraceFormatException;
 import org.crtrmotion.vm.trace.TraceReader;
@@ -143,16 +142,17 @@ final class TracePipeline {
    */
   private static Sink<ByteString, CompletionStage<Received>> receive(Layout layout) {
     TraceReader reader = new TraceReader(0);
-    Flow<ByteString, FramePayload, NotUsed> decode = FrameDecoder.flow(STREAM);
-    // An asynchronous boundary lets frames expand on one thread while segments are read on another.
+    Flow<ByteString, TraceFrame, NotUsed> decode = FrameDecoder.traceFlow(STREAM);
+    // An asynchronous boundary lets frames be verified and parsed on one thread while segments are
+    // read on another.
     return (layout.asyncBoundaries() ? decode.async() : decode)
         .toMat(
             Sink.fold(
                 new Received(0, 0, 0, 0, false),
-                (sum, payload) -> {
+                (sum, frame) -> {
                   long events = sum.events();
                   long bytes = sum.bytes();
-                  List<TraceSegment> carried = Payloads.traceSegmentsOf(payload);
+                  List<TraceSegment> carried = frame.segments();
                   for (TraceSegment s : carried) {
                     events += accept(reader, s);
                     bytes += s.wireBytes();

@@ -6,17 +6,50 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.crtrmotion.streams.proto.StreamsProto.Codec;
 import org.crtrmotion.streams.proto.StreamsProto.FrameKind;
 import org.crtrmotion.streams.proto.StreamsProto.StreamFrame;
 import org.crtrmotion.vm.trace.TraceSegment;
 import org.crtrmotion.vm.trace.TraceWriter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link FrameEncoder#encodeTraceSegments}: the same frames as the generic path, fewer copies. */
-class TraceFrameEncodingTest {
+/**
+ * Trace frames with fewer copies: {@link FrameEncoder#encodeTraceSegments} writes the same frames
+ * as the generic path; {@link FrameDecoder#traceFlow} reads segments where they lie in the frame.
+ */
+class TraceFramesTest {
   private static final String STREAM = "vm-1/trace";
+  private static ActorSystem<Void> system;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create(Behaviors.empty(), "trace-frames");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static List<TraceFrame> throughTraceFlow(List<TraceSegment> segments, CodecPolicy codecs)
+      throws Exception {
+    return Source.from(segments)
+        .via(TraceStreams.encode(STREAM, 4, codecs))
+        .via(FrameDecoder.traceFlow(STREAM))
+        .runWith(Sink.seq(), system)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
 
   private static List<TraceSegment> segments(int events) {
     List<TraceSegment> out = new ArrayList<>();
@@ -74,5 +107,53 @@ class TraceFrameEncodingTest {
         assertThrows(FrameException.class, () -> decoder.decode(ByteString.fromArrayUnsafe(wire)));
     assertEquals(1, e.sequence());
     assertTrue(e.getMessage().startsWith("frame 1 is corrupt"), e.getMessage());
+  }
+
+  @Test
+  void theTraceFlowDeliversEveryFramesSegmentsInOrderUnderEachPolicy() throws Exception {
+    List<TraceSegment> segments = segments(2_000);
+    for (CodecPolicy codecs : List.of(CodecPolicy.none(), CodecPolicy.lz4())) {
+      List<TraceFrame> frames = throughTraceFlow(segments, codecs);
+      List<TraceSegment> back = new ArrayList<>();
+      for (int i = 0; i < frames.size(); i++) {
+        assertEquals(i, frames.get(i).sequence(), codecs.toString());
+        back.addAll(frames.get(i).segments());
+      }
+      assertEquals(segments, back, codecs.toString());
+    }
+  }
+
+  @Test
+  void theTraceFlowRefusesAFrameOfAnotherKindNamingIt() {
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                Source.single(FramePayload.of(FrameKind.CHECKPOINT_CHUNK, new byte[] {1}))
+                    .via(FrameEncoder.flow(STREAM))
+                    .via(FrameDecoder.traceFlow(STREAM))
+                    .runWith(Sink.seq(), system)
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS));
+    assertTrue(
+        e.getCause().getMessage().contains("frame 0 is CHECKPOINT_CHUNK, not TRACE_SEGMENTS"),
+        e.getCause().getMessage());
+  }
+
+  @Test
+  void aFlippedByteInACompressedTraceFrameIsCorruptNamingTheFrame() {
+    byte[] text = new byte[16 << 10];
+    for (int i = 0; i < text.length; i++) {
+      text[i] = (byte) ("abcdefgh".charAt(i % 8) + (i / 512) % 3);
+    }
+    FrameEncoder encoder = new FrameEncoder(STREAM, CodecPolicy.lz4());
+    byte[] wire = encoder.encode(FramePayload.of(FrameKind.TRACE_SEGMENTS, text)).toArray();
+    wire[wire.length - 20] ^= 0x01;
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> new FrameDecoder(STREAM).decode(ByteString.fromArrayUnsafe(wire)));
+    assertEquals(0, e.sequence());
+    assertTrue(e.getMessage().startsWith("frame 0 is corrupt"), e.getMessage());
   }
 }
