@@ -30,7 +30,7 @@ record StreamsReport(
         tuning.maximumFrameBytes() >> 10);
     out.printf(
         Locale.ROOT,
-        "%-36s %-9s %9s %7s %13s %11s %7s %15s%n",
+        "%-36s %-9s %9s %7s %13s %11s %7s %15s %15s%n",
         "trace",
         "codecs",
         "segments",
@@ -38,11 +38,12 @@ record StreamsReport(
         "pipeline MB/s",
         "socket MB/s",
         "ratio",
-        "one node MB/s");
+        "one node MB/s",
+        "StreamRef MB/s");
     for (TracePipeline.Result r : throughput) {
       out.printf(
           Locale.ROOT,
-          "%-36s %-9s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f%n",
+          "%-36s %-9s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f %15.1f%n",
           r.label(),
           r.codecs(),
           r.segments(),
@@ -50,13 +51,16 @@ record StreamsReport(
           r.pipelineMegabytesPerSecond(),
           r.socketMegabytesPerSecond(),
           r.ratio(),
-          r.oneNodeMegabytesPerSecond());
+          r.oneNodeMegabytesPerSecond(),
+          r.transportMegabytesPerSecond());
     }
     out.println(
         "(one node: the same stages in the sending node without StreamRef and Artery, the ceiling"
-            + " the encoding and reading set; codecs: the encoder's CodecPolicy, adaptive = LZ4"
-            + " only on a capped link slower than the compressor, so raw here; TraceStreams.encode"
-            + " without a policy uses lz4)");
+            + " the encoding and reading set; StreamRef: the same frames, encoded beforehand,"
+            + " through StreamRef and Artery to a sink that only counts them, the ceiling the"
+            + " transport sets; all in trace MB/s; codecs: the encoder's CodecPolicy, adaptive ="
+            + " LZ4 only on a capped link slower than the compressor, so raw here;"
+            + " TraceStreams.encode without a policy uses lz4)");
     out.println();
     out.println(
         "compression of the chunks frames carry (trace: a frame's segments; pages: 64 non-zero"
@@ -105,7 +109,8 @@ record StreamsReport(
                         "{\"trace\":%s,\"codecs\":%s,\"segments\":%d,\"bytesSent\":%d,"
                             + "\"bytesReceived\":%d,\"segmentsReceived\":%d,"
                             + "\"socketBytesReceived\":%d,\"pipelineMBps\":%.3f,"
-                            + "\"socketMBps\":%.3f,\"ratio\":%.4f,\"oneNodeMBps\":%.3f}",
+                            + "\"socketMBps\":%.3f,\"ratio\":%.4f,\"oneNodeMBps\":%.3f,"
+                            + "\"streamRefMBps\":%.3f}",
                         quote(r.label()),
                         quote(r.codecs()),
                         r.segments(),
@@ -116,7 +121,8 @@ record StreamsReport(
                         r.pipelineMegabytesPerSecond(),
                         r.socketMegabytesPerSecond(),
                         r.ratio(),
-                        r.oneNodeMegabytesPerSecond()))
+                        r.oneNodeMegabytesPerSecond(),
+                        r.transportMegabytesPerSecond()))
             .collect(Collectors.joining(","));
     String codecs =
         compression.stream()
