@@ -85,10 +85,9 @@ public final class TraceStreams {
                   return Flow.<TraceFrame>create().map(reading::accept);
                 })
             .mapMaterializedValue(ignored -> NotUsed.getInstance());
-    // The asynchronous boundary lets frames be verified and parsed on one thread while the
-    // segments before them are checked and decoded on another.
+    // No asynchronous boundary here: behind a ReliableReceiver, a frame counts as taken in when
+    // this sink asks for the next one, so a buffer here would acknowledge frames not yet read.
     return FrameDecoder.traceFlow(streamId)
-        .async()
         .via(read)
         .toMat(
             Sink.fold(new Receipt(0, 0, 0, startIcount, false), (last, next) -> next),
