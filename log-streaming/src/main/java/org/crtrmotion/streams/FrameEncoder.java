@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.crtrmotion.streams.proto.StreamsProto.Codec;
 import org.crtrmotion.streams.proto.StreamsProto.FrameKind;
@@ -78,6 +81,68 @@ public final class FrameEncoder {
             encoder -> Optional.of(encoder.encodeEnd()));
   }
 
+  /**
+   * As {@link #traceFlow(String, CodecPolicy)}, compressing up to {@code parallelism} frames at
+   * once on the materializer's dispatcher, ahead of the stage that numbers them (order preserved).
+   * For a capped link where one core's LZ4 is slower than the cap; a frame the policy sends raw is
+   * written in place by the numbering stage as before. The policy sees each frame's outcome up to
+   * {@code parallelism} frames after it chose the next ones.
+   */
+  public static Flow<List<TraceSegment>, ByteString, NotUsed> traceFlow(
+      String streamId, CodecPolicy policy, int parallelism) {
+    Objects.requireNonNull(policy, "policy");
+    if (parallelism < 1) {
+      throw new IllegalArgumentException(
+          "compression parallelism must be at least 1, not " + parallelism);
+    }
+    if (parallelism == 1) {
+      return traceFlow(streamId, policy);
+    }
+    return Flow.<List<TraceSegment>, ByteString, NotUsed>fromMaterializer(
+            (materializer, attributes) -> {
+              FrameEncoder encoder = new FrameEncoder(streamId, policy);
+              Executor executor = materializer.executionContext();
+              return Flow.<List<TraceSegment>>create()
+                  .map(segments -> new Pending(segments, encoder.codecs.choose(), null))
+                  .mapAsync(
+                      parallelism,
+                      pending ->
+                          pending.tried() == Codec.NONE
+                              ? CompletableFuture.completedFuture(pending)
+                              : CompletableFuture.supplyAsync(pending::compressed, executor))
+                  .map(encoder::number)
+                  .concatLazy(Source.lazySingle(encoder::encodeEnd));
+            })
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
+  }
+
+  /** A group of segments, the codec chosen for it and, once compressed, its prepared payload. */
+  private record Pending(List<TraceSegment> segments, Codec tried, Prepared prepared) {
+    Pending compressed() {
+      byte[] raw = Payloads.traceSegments(segments).bytes();
+      checkPayloadSize(raw.length);
+      return new Pending(segments, tried, prepare(raw, tried));
+    }
+  }
+
+  /** A payload checksummed and compressed, waiting for its sequence number. */
+  private record Prepared(int rawLength, int crc32c, Codec tried, Compression.Compressed wire) {}
+
+  private static Prepared prepare(byte[] raw, Codec tried) {
+    int crc = crc32c(raw, 0, raw.length);
+    Compression.Compressed wire =
+        tried == Codec.LZ4_BLOCK
+            ? Compression.compress(raw)
+            : new Compression.Compressed(Codec.NONE, raw);
+    return new Prepared(raw.length, crc, tried, wire);
+  }
+
+  private ByteString number(Pending pending) {
+    return pending.prepared() == null
+        ? encodeTraceSegments(pending.segments(), pending.tried())
+        : number(FrameKind.TRACE_SEGMENTS, pending.prepared());
+  }
+
   /** The {@code END} frame, counting the frames before it. */
   public ByteString encodeEnd() {
     return encode(Payloads.end(nextSequence));
@@ -96,6 +161,10 @@ public final class FrameEncoder {
    * reads.
    */
   public ByteString encodeTraceSegments(List<TraceSegment> segments) {
+    return encodeTraceSegments(segments, codecs.choose());
+  }
+
+  private ByteString encodeTraceSegments(List<TraceSegment> segments, Codec tried) {
     List<TraceProto.TraceSegment> protos = new ArrayList<>(segments.size());
     long length = 0;
     for (TraceSegment s : segments) {
@@ -106,7 +175,6 @@ public final class FrameEncoder {
     }
     checkPayloadSize(length);
     int payloadLength = (int) length;
-    Codec tried = codecs.choose();
     if (tried == Codec.NONE) {
       ByteString inPlace = rawTraceFrame(protos, payloadLength);
       if (inPlace != null) {
@@ -119,15 +187,14 @@ public final class FrameEncoder {
   }
 
   private ByteString encodeRaw(FrameKind kind, byte[] raw, Codec tried) {
-    int crc = crc32c(raw, 0, raw.length);
-    Compression.Compressed wire =
-        tried == Codec.LZ4_BLOCK
-            ? Compression.compress(raw)
-            : new Compression.Compressed(Codec.NONE, raw);
-    codecs.observe(tried, raw.length, wire.bytes().length);
+    return number(kind, prepare(raw, tried));
+  }
+
+  private ByteString number(FrameKind kind, Prepared p) {
+    codecs.observe(p.tried(), p.rawLength(), p.wire().bytes().length);
     StreamFrame frame =
-        header(kind, wire.codec(), raw.length, crc)
-            .setPayload(UnsafeByteOperations.unsafeWrap(wire.bytes()))
+        header(kind, p.wire().codec(), p.rawLength(), p.crc32c())
+            .setPayload(UnsafeByteOperations.unsafeWrap(p.wire().bytes()))
             .build();
     nextSequence++;
     return ByteString.fromArrayUnsafe(frame.toByteArray());

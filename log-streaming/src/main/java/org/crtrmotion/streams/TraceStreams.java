@@ -35,9 +35,18 @@ public final class TraceStreams {
   /** As {@link #encode(String, int)}, each frame compressed as {@code codecs} decides. */
   public static Flow<TraceSegment, ByteString, NotUsed> encode(
       String streamId, int segmentsPerFrame, CodecPolicy codecs) {
+    return encode(streamId, segmentsPerFrame, codecs, 1);
+  }
+
+  /**
+   * As {@link #encode(String, int, CodecPolicy)}, compressing up to {@code compressionParallelism}
+   * frames at once ({@link FrameEncoder#traceFlow(String, CodecPolicy, int)}).
+   */
+  public static Flow<TraceSegment, ByteString, NotUsed> encode(
+      String streamId, int segmentsPerFrame, CodecPolicy codecs, int compressionParallelism) {
     return Flow.<TraceSegment>create()
         .grouped(segmentsPerFrame)
-        .via(FrameEncoder.traceFlow(streamId, codecs));
+        .via(FrameEncoder.traceFlow(streamId, codecs, compressionParallelism));
   }
 
   /**

@@ -156,4 +156,40 @@ class TraceFramesTest {
     assertEquals(0, e.sequence());
     assertTrue(e.getMessage().startsWith("frame 0 is corrupt"), e.getMessage());
   }
+
+  @Test
+  void parallelCompressionGivesTheFramesOfTheSequentialEncoderInOrder() throws Exception {
+    List<TraceSegment> segments = segments(4_000);
+    for (CodecPolicy codecs : List.of(CodecPolicy.lz4(), CodecPolicy.none())) {
+      List<ByteString> sequential = encoded(segments, codecs, 1);
+      List<ByteString> parallel = encoded(segments, codecs, 4);
+      assertTrue(sequential.size() > 8, "frames: " + sequential.size());
+      assertEquals(sequential, parallel, codecs.toString());
+    }
+  }
+
+  @Test
+  void aParallelAdaptiveStreamDeliversEverySegmentOnceInOrder() throws Exception {
+    List<TraceSegment> segments = segments(4_000);
+    CodecPolicy slowLink = CodecPolicy.adaptive(() -> 10_000_000L, 250_000_000L, 1.25, 4);
+    List<TraceSegment> back = new ArrayList<>();
+    FrameDecoder decoder = new FrameDecoder(STREAM);
+    for (ByteString frame : encoded(segments, slowLink, 3)) {
+      FramePayload payload = decoder.decode(frame);
+      if (payload.kind() == FrameKind.TRACE_SEGMENTS) {
+        back.addAll(Payloads.traceSegmentsOf(payload));
+      }
+    }
+    assertTrue(decoder.isEnded());
+    assertEquals(segments, back);
+  }
+
+  private static List<ByteString> encoded(
+      List<TraceSegment> segments, CodecPolicy codecs, int parallelism) throws Exception {
+    return Source.from(segments)
+        .via(TraceStreams.encode(STREAM, 4, codecs, parallelism))
+        .runWith(Sink.seq(), system)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
 }

@@ -82,6 +82,14 @@ final class BenchStreamsCommand implements Callable<Integer> {
   List<String> codecs = List.of("none", "lz4", "adaptive");
 
   @Option(
+      names = "--compressors",
+      paramLabel = "N",
+      description =
+          "frames compressed at once ahead of numbering, for the lz4 and adaptive runs"
+              + " (default ${DEFAULT-VALUE})")
+  int compressors = 1;
+
+  @Option(
       names = "--repeat",
       paramLabel = "N",
       description = "measured runs of each transfer after the warm-up, best kept (default 3)")
@@ -115,7 +123,11 @@ final class BenchStreamsCommand implements Callable<Integer> {
       for (BenchCorpus.Trace trace : traces) {
         for (String codec : codecs) {
           TracePipeline.Layout layout =
-              new TracePipeline.Layout(segmentsPerFrame, asyncBoundaries, policy(codec));
+              new TracePipeline.Layout(
+                  segmentsPerFrame,
+                  asyncBoundaries,
+                  policy(codec),
+                  codec.equals("none") ? 1 : compressors);
           throughput.add(checked(TracePipeline.measure(nodes, trace, layout, runs)));
         }
       }
@@ -160,6 +172,9 @@ final class BenchStreamsCommand implements Callable<Integer> {
       if (!CODEC_POLICIES.contains(codec)) {
         return "--codec takes none, lz4 or adaptive, not '" + codec + "'";
       }
+    }
+    if (compressors <= 0 || compressors > 64) {
+      return "--compressors must be between 1 and 64, not " + compressors;
     }
     if (repeat != null && repeat <= 0) {
       return "--repeat must be positive, not " + repeat;

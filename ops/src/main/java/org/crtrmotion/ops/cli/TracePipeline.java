@@ -75,7 +75,13 @@ final class TracePipeline {
    * How the pipeline is laid out: frame size, where stages may run on their own thread, and the
    * encoder's codec policy.
    */
-  record Layout(int segmentsPerFrame, boolean asyncBoundaries, CodecPolicy codecs) {}
+  record Layout(
+      int segmentsPerFrame, boolean asyncBoundaries, CodecPolicy codecs, int compressors) {
+    /** The policy's name, with the compressors when more than one. */
+    String codecsLabel() {
+      return compressors == 1 ? codecs.toString() : codecs + " x" + compressors;
+    }
+  }
 
   /**
    * The trace through the pipeline between the two nodes and through the socket, each {@code
@@ -116,7 +122,7 @@ final class TracePipeline {
     }
     return new Result(
         trace.label(),
-        layout.codecs().toString(),
+        layout.codecsLabel(),
         segments.size(),
         trace.bytes(),
         received,
@@ -133,7 +139,9 @@ final class TracePipeline {
       LoopbackNodes nodes, List<TraceSegment> segments, Layout layout) throws Exception {
     return nodes.withinOneNode(
         Source.from(segments)
-            .via(TraceStreams.encode(STREAM, layout.segmentsPerFrame(), layout.codecs())),
+            .via(
+                TraceStreams.encode(
+                    STREAM, layout.segmentsPerFrame(), layout.codecs(), layout.compressors())),
         Sink.seq());
   }
 
@@ -146,7 +154,9 @@ final class TracePipeline {
   private static Source<ByteString, ?> frames(List<TraceSegment> segments, Layout layout) {
     Source<ByteString, ?> frames =
         Source.from(segments)
-            .via(TraceStreams.encode(STREAM, layout.segmentsPerFrame(), layout.codecs()));
+            .via(
+                TraceStreams.encode(
+                    STREAM, layout.segmentsPerFrame(), layout.codecs(), layout.compressors()));
     return layout.asyncBoundaries() ? frames.async() : frames;
   }
 
