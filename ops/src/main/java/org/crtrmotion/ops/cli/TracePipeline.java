@@ -134,6 +134,35 @@ final class TracePipeline {
         bestTransport);
   }
 
+  /**
+   * The runs of one trace under several policies, each with the fastest socket copy among them: the
+   * socket copies the same bytes whatever the policy, and a short copy is the figure a busy host
+   * disturbs most, so the best of all its runs is the fairest baseline for every ratio.
+   */
+  static List<Result> withBestSocket(List<Result> runsOfOneTrace) {
+    SocketCopy.Copied best =
+        runsOfOneTrace.stream()
+            .map(Result::socket)
+            .min(java.util.Comparator.comparingDouble(SocketCopy.Copied::seconds))
+            .orElseThrow();
+    return runsOfOneTrace.stream()
+        .map(
+            r ->
+                new Result(
+                    r.label(),
+                    r.codecs(),
+                    r.segments(),
+                    r.bytesSent(),
+                    r.pipeline(),
+                    r.pipelineSeconds(),
+                    best,
+                    r.oneNode(),
+                    r.oneNodeSeconds(),
+                    r.transportFrameBytes(),
+                    r.transportSeconds()))
+        .toList();
+  }
+
   /** The frames the pipeline sends, encoded once in one node. */
   private static List<ByteString> encodedFrames(
       LoopbackNodes nodes, List<TraceSegment> segments, Layout layout) throws Exception {
