@@ -21,8 +21,8 @@ import org.crtrmotion.vm.trace.TraceSegment;
 
 /**
  * One trace moved both ways {@code bench streams} compares: through the real pipeline (encoder with
- * LZ4, StreamRef over Artery TCP between two nodes, decoder, {@link TraceReader}) and as its
- * serialised segments through a plain socket.
+ * its codec policy, StreamRef over Artery TCP between two nodes, decoder, {@link TraceReader}) and
+ * as its serialised segments through a plain socket.
  */
 final class TracePipeline {
   private static final String STREAM = "bench/trace";
