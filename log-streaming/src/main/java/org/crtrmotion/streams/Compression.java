@@ -38,17 +38,35 @@ public final class Compression {
    * @throws IllegalArgumentException if the bytes are not an LZ4 block of that length
    */
   public static byte[] decompress(Codec codec, byte[] wire, int length) {
+    if (codec == Codec.NONE) {
+      if (wire.length != length) {
+        throw new IllegalArgumentException(
+            wire.length + " raw bytes where the header says " + length);
+      }
+      return wire;
+    }
+    return decompress(codec, wire, 0, wire.length, length);
+  }
+
+  /**
+   * Expands bytes {@code [offset, offset + wireLength)} of {@code wire} to exactly {@code length}
+   * bytes, into a new array (for {@link Codec#NONE} too: a copy of the slice).
+   *
+   * @throws IllegalArgumentException if the bytes are not an LZ4 block of that length
+   */
+  public static byte[] decompress(
+      Codec codec, byte[] wire, int offset, int wireLength, int length) {
     switch (codec) {
       case NONE:
-        if (wire.length != length) {
+        if (wireLength != length) {
           throw new IllegalArgumentException(
-              wire.length + " raw bytes where the header says " + length);
+              wireLength + " raw bytes where the header says " + length);
         }
-        return wire;
+        return java.util.Arrays.copyOfRange(wire, offset, offset + wireLength);
       case LZ4_BLOCK:
         byte[] out = new byte[length];
         try {
-          int expanded = DECOMPRESSOR.decompress(wire, 0, wire.length, out, 0, length);
+          int expanded = DECOMPRESSOR.decompress(wire, offset, wireLength, out, 0, length);
           if (expanded != length) {
             throw new IllegalArgumentException(
                 "LZ4 block expands to " + expanded + " bytes where the header says " + length);

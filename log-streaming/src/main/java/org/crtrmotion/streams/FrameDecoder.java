@@ -6,13 +6,15 @@ import static org.crtrmotion.streams.FrameException.Problem.FOREIGN_VERSION;
 import static org.crtrmotion.streams.FrameException.Problem.GAP;
 import static org.crtrmotion.streams.FrameException.Problem.MALFORMED;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.Objects;
-import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.crtrmotion.streams.proto.StreamsProto.Codec;
 import org.crtrmotion.streams.proto.StreamsProto.FrameKind;
 import org.crtrmotion.streams.proto.StreamsProto.StreamFrame;
 
@@ -56,19 +58,54 @@ public final class FrameDecoder {
 
   /** As {@link #flow(String)}, expecting frame {@code firstSequence} first. */
   public static Flow<ByteString, FramePayload, NotUsed> flow(String streamId, long firstSequence) {
+    return verifiedFlow(streamId, firstSequence).map(Verified::toPayload);
+  }
+
+  /**
+   * As {@link #flow(String)} for a trace stream: each frame's segments, parsed from the verified
+   * payload where it lies in the frame (a raw frame's bytes are not copied before each segment
+   * takes its events). A frame of another kind fails the stream naming it.
+   */
+  public static Flow<ByteString, TraceFrame, NotUsed> traceFlow(String streamId) {
+    return traceFlow(streamId, 0);
+  }
+
+  /** As {@link #traceFlow(String)}, expecting frame {@code firstSequence} first. */
+  public static Flow<ByteString, TraceFrame, NotUsed> traceFlow(
+      String streamId, long firstSequence) {
+    return verifiedFlow(streamId, firstSequence)
+        .map(
+            v ->
+                new TraceFrame(
+                    v.sequence(), Payloads.traceSegmentsOf(v.sequence(), v.kind(), v.payload())));
+  }
+
+  private static Flow<ByteString, Verified, NotUsed> verifiedFlow(
+      String streamId, long firstSequence) {
     return Flow.fromMaterializer(
             (materializer, attributes) -> {
               FrameDecoder decoder = new FrameDecoder(streamId, firstSequence);
               // concatLazy: plain concat pulls the second source before the first completes.
               return Flow.<ByteString>create()
-                  .map(decoder::decode)
-                  .takeWhile(payload -> payload.kind() != FrameKind.END)
+                  .map(decoder::verify)
+                  .takeWhile(frame -> frame.kind() != FrameKind.END)
                   .concatLazy(Source.lazySource(() -> decoder.afterUpstreamCompleted()));
             })
         .mapMaterializedValue(ignored -> NotUsed.getInstance());
   }
 
-  private Source<FramePayload, NotUsed> afterUpstreamCompleted() {
+  /**
+   * A frame that passed every check. {@code payload} is a view of the wire bytes for a raw frame,
+   * or wraps {@code expanded}, the array LZ4 expanded into.
+   */
+  private record Verified(
+      long sequence, FrameKind kind, com.google.protobuf.ByteString payload, byte[] expanded) {
+    FramePayload toPayload() {
+      return new FramePayload(sequence, kind, expanded != null ? expanded : payload.toByteArray());
+    }
+  }
+
+  private Source<Verified, NotUsed> afterUpstreamCompleted() {
     if (ended) {
       return Source.empty();
     }
@@ -84,6 +121,10 @@ public final class FrameDecoder {
   }
 
   public FramePayload decode(ByteString bytes) {
+    return verify(bytes).toPayload();
+  }
+
+  private Verified verify(ByteString bytes) {
     StreamFrame frame = parse(bytes);
     long seq = frame.getSequence();
     if (frame.getProtocolVersion() != StreamsProtocol.VERSION) {
@@ -122,17 +163,20 @@ public final class FrameDecoder {
               + "'");
     }
     checkSequence(seq);
-    byte[] payload = expand(frame);
+    Verified verified = expand(frame);
     nextSequence++;
     if (frame.getKind() == FrameKind.END) {
       ended = true;
     }
-    return new FramePayload(seq, frame.getKind(), payload);
+    return verified;
   }
 
   private StreamFrame parse(ByteString bytes) {
     try {
-      return StreamFrame.parseFrom(bytes.toArrayUnsafe());
+      // Aliasing: the payload stays a view of the frame until expand() takes the one copy.
+      CodedInputStream in = CodedInputStream.newInstance(bytes.toArrayUnsafe());
+      in.enableAliasing(true);
+      return StreamFrame.parser().parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
       throw new FrameException(
           CORRUPT,
@@ -168,7 +212,7 @@ public final class FrameDecoder {
     }
   }
 
-  private byte[] expand(StreamFrame frame) {
+  private Verified expand(StreamFrame frame) {
     long seq = frame.getSequence();
     int length = frame.getUncompressedLength();
     if (length < 0 || length > StreamsProtocol.MAX_PAYLOAD_BYTES) {
@@ -182,15 +226,25 @@ public final class FrameDecoder {
               + " payload bytes; a receiver accepts at most "
               + StreamsProtocol.MAX_PAYLOAD_BYTES);
     }
-    byte[] raw;
+    com.google.protobuf.ByteString payload = frame.getPayload();
+    byte[] expanded = null;
     try {
-      raw = Compression.decompress(frame.getCodec(), frame.getPayload().toByteArray(), length);
+      if (frame.getCodec() == Codec.NONE) {
+        if (payload.size() != length) {
+          throw new IllegalArgumentException(
+              payload.size() + " raw bytes where the header says " + length);
+        }
+      } else {
+        PayloadView.Slice wire = PayloadView.slice(payload);
+        expanded =
+            Compression.decompress(
+                frame.getCodec(), wire.array(), wire.offset(), wire.length(), length);
+        payload = UnsafeByteOperations.unsafeWrap(expanded);
+      }
     } catch (IllegalArgumentException e) {
       throw new FrameException(CORRUPT, seq, "frame " + seq + " is corrupt: " + e.getMessage(), e);
     }
-    CRC32C crc = new CRC32C();
-    crc.update(raw);
-    int actual = (int) crc.getValue();
+    int actual = PayloadView.crc32c(payload);
     if (actual != frame.getCrc32C()) {
       throw new FrameException(
           CORRUPT,
@@ -199,7 +253,7 @@ public final class FrameDecoder {
               "frame %d is corrupt: checksum %08x computed, %08x stored",
               seq, actual, frame.getCrc32C()));
     }
-    return raw;
+    return new Verified(seq, frame.getKind(), payload, expanded);
   }
 
   /** The sequence number the next frame must carry. */

@@ -34,14 +34,14 @@ public final class ReplayFeedSink {
    */
   public static Sink<ByteString, CompletionStage<TraceStreams.Receipt>> into(
       String streamId, long startIcount, GrowingFeed feed) {
-    Flow<FramePayload, TraceStreams.Receipt, NotUsed> append =
-        Flow.<FramePayload, TraceStreams.Receipt, NotUsed>fromMaterializer(
+    Flow<TraceFrame, TraceStreams.Receipt, NotUsed> append =
+        Flow.<TraceFrame, TraceStreams.Receipt, NotUsed>fromMaterializer(
                 (materializer, attributes) -> {
                   Appending appending = new Appending(startIcount, feed);
-                  return Flow.<FramePayload>create().mapAsync(1, appending::accept);
+                  return Flow.<TraceFrame>create().mapAsync(1, appending::accept);
                 })
             .mapMaterializedValue(ignored -> NotUsed.getInstance());
-    return FrameDecoder.flow(streamId)
+    return FrameDecoder.traceFlow(streamId)
         .via(append)
         .toMat(
             Sink.fold(new TraceStreams.Receipt(0, 0, 0, startIcount, false), (last, next) -> next),
@@ -78,17 +78,17 @@ public final class ReplayFeedSink {
       this.feed = feed;
     }
 
-    CompletionStage<TraceStreams.Receipt> accept(FramePayload payload) {
+    CompletionStage<TraceStreams.Receipt> accept(TraceFrame frame) {
       List<InputEvent> batch = new ArrayList<>();
-      for (TraceSegment segment : Payloads.traceSegmentsOf(payload)) {
+      for (TraceSegment segment : frame.segments()) {
         try {
           batch.addAll(reader.accept(segment));
         } catch (TraceFormatException e) {
           throw new FrameException(
               FrameException.Problem.MALFORMED,
-              payload.sequence(),
+              frame.sequence(),
               "frame "
-                  + payload.sequence()
+                  + frame.sequence()
                   + " carries a segment the trace refuses: "
                   + e.getMessage(),
               e);

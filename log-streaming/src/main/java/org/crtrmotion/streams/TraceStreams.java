@@ -29,10 +29,24 @@ public final class TraceStreams {
    */
   public static Flow<TraceSegment, ByteString, NotUsed> encode(
       String streamId, int segmentsPerFrame) {
+    return encode(streamId, segmentsPerFrame, CodecPolicy.lz4());
+  }
+
+  /** As {@link #encode(String, int)}, each frame compressed as {@code codecs} decides. */
+  public static Flow<TraceSegment, ByteString, NotUsed> encode(
+      String streamId, int segmentsPerFrame, CodecPolicy codecs) {
+    return encode(streamId, segmentsPerFrame, codecs, 1);
+  }
+
+  /**
+   * As {@link #encode(String, int, CodecPolicy)}, compressing up to {@code compressionParallelism}
+   * frames at once ({@link FrameEncoder#traceFlow(String, CodecPolicy, int)}).
+   */
+  public static Flow<TraceSegment, ByteString, NotUsed> encode(
+      String streamId, int segmentsPerFrame, CodecPolicy codecs, int compressionParallelism) {
     return Flow.<TraceSegment>create()
         .grouped(segmentsPerFrame)
-        .map(Payloads::traceSegments)
-        .via(FrameEncoder.flow(streamId));
+        .via(FrameEncoder.traceFlow(streamId, codecs, compressionParallelism));
   }
 
   /**
@@ -43,6 +57,14 @@ public final class TraceStreams {
    */
   public static Flow<TraceSegment, ByteString, NotUsed> encodeAsAvailable(
       String streamId, int maxSegmentsPerFrame) {
+    return encodeAsAvailable(streamId, maxSegmentsPerFrame, CodecPolicy.lz4());
+  }
+
+  /**
+   * As {@link #encodeAsAvailable(String, int)}, each frame compressed as {@code codecs} decides.
+   */
+  public static Flow<TraceSegment, ByteString, NotUsed> encodeAsAvailable(
+      String streamId, int maxSegmentsPerFrame, CodecPolicy codecs) {
     return Flow.<TraceSegment>create()
         .batch(
             maxSegmentsPerFrame,
@@ -55,8 +77,7 @@ public final class TraceStreams {
               group.add(next);
               return group;
             })
-        .map(Payloads::traceSegments)
-        .via(FrameEncoder.flow(streamId));
+        .via(FrameEncoder.traceFlow(streamId, codecs));
   }
 
   /**
@@ -66,14 +87,16 @@ public final class TraceStreams {
    */
   public static Sink<ByteString, CompletionStage<Receipt>> receive(
       String streamId, long startIcount) {
-    Flow<FramePayload, Receipt, NotUsed> read =
-        Flow.<FramePayload, Receipt, NotUsed>fromMaterializer(
+    Flow<TraceFrame, Receipt, NotUsed> read =
+        Flow.<TraceFrame, Receipt, NotUsed>fromMaterializer(
                 (materializer, attributes) -> {
                   Reading reading = new Reading(startIcount);
-                  return Flow.<FramePayload>create().map(reading::accept);
+                  return Flow.<TraceFrame>create().map(reading::accept);
                 })
             .mapMaterializedValue(ignored -> NotUsed.getInstance());
-    return FrameDecoder.flow(streamId)
+    // No asynchronous boundary here: behind a ReliableReceiver, a frame counts as taken in when
+    // this sink asks for the next one, so a buffer here would acknowledge frames not yet read.
+    return FrameDecoder.traceFlow(streamId)
         .via(read)
         .toMat(
             Sink.fold(new Receipt(0, 0, 0, startIcount, false), (last, next) -> next),
@@ -91,17 +114,17 @@ public final class TraceStreams {
       reader = new TraceReader(startIcount);
     }
 
-    Receipt accept(FramePayload payload) {
-      for (TraceSegment segment : Payloads.traceSegmentsOf(payload)) {
+    Receipt accept(TraceFrame frame) {
+      for (TraceSegment segment : frame.segments()) {
         try {
           List<InputEvent> read = reader.accept(segment);
           events += read.size();
         } catch (TraceFormatException e) {
           throw new FrameException(
               FrameException.Problem.MALFORMED,
-              payload.sequence(),
+              frame.sequence(),
               "frame "
-                  + payload.sequence()
+                  + frame.sequence()
                   + " carries a segment the trace refuses: "
                   + e.getMessage(),
               e);

@@ -7,7 +7,9 @@
  * <p>Every element of a stream is one serialised {@code StreamFrame}: protocol version, stream id,
  * sequence number (0, 1, 2, ... per stream), kind, codec, uncompressed length, CRC32C of the
  * uncompressed payload and the payload. {@link org.crtrmotion.streams.FrameEncoder} numbers,
- * checksums and compresses (LZ4 block; raw when that does not shrink the payload) and ends every
+ * checksums and compresses as its {@link org.crtrmotion.streams.CodecPolicy} decides (LZ4 block, or
+ * raw: always raw under {@code none}, on an uncapped or fast link under {@code adaptive}, and
+ * whenever LZ4 does not shrink the payload; the codec field says which, per frame) and ends every
  * stream with an {@code END} frame. {@link org.crtrmotion.streams.FrameDecoder} refuses, by
  * sequence number, a frame that does not parse, speaks another version, belongs to another stream,
  * leaves a gap, repeats, or fails its checksum, and a stream that stops before its {@code END}: the

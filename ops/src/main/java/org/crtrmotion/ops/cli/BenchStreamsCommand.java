@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.crtrmotion.streams.BandwidthCap;
+import org.crtrmotion.streams.CodecPolicy;
 import org.crtrmotion.streams.Payloads;
 import org.crtrmotion.vm.memory.GuestMemory;
 import org.crtrmotion.vm.trace.TraceSegment;
@@ -71,6 +73,23 @@ final class BenchStreamsCommand implements Callable<Integer> {
   boolean asyncBoundaries;
 
   @Option(
+      names = "--codec",
+      paramLabel = "POLICY",
+      split = ",",
+      description =
+          "codec policies of the trace pipeline, each measured: none, lz4, adaptive (default:"
+              + " all three; adaptive on an uncapped loopback link sends raw)")
+  List<String> codecs = List.of("none", "lz4", "adaptive");
+
+  @Option(
+      names = "--compressors",
+      paramLabel = "N",
+      description =
+          "frames compressed at once ahead of numbering, for the lz4 and adaptive runs"
+              + " (default ${DEFAULT-VALUE})")
+  int compressors = 1;
+
+  @Option(
       names = "--repeat",
       paramLabel = "N",
       description = "measured runs of each transfer after the warm-up, best kept (default 3)")
@@ -100,10 +119,19 @@ final class BenchStreamsCommand implements Callable<Integer> {
         new LoopbackNodes.Tuning(streamRefBuffer, Math.toIntExact(maximumFrameBytes));
     List<TracePipeline.Result> throughput = new ArrayList<>();
     try (LoopbackNodes nodes = new LoopbackNodes(tuning)) {
-      TracePipeline.Layout layout = new TracePipeline.Layout(segmentsPerFrame, asyncBoundaries);
       int runs = repeat != null ? repeat : quick ? 1 : 3;
       for (BenchCorpus.Trace trace : traces) {
-        throughput.add(checked(TracePipeline.measure(nodes, trace, layout, runs)));
+        List<TracePipeline.Result> runsOfTrace = new ArrayList<>();
+        for (String codec : codecs) {
+          TracePipeline.Layout layout =
+              new TracePipeline.Layout(
+                  segmentsPerFrame,
+                  asyncBoundaries,
+                  policy(codec),
+                  codec.equals("none") ? 1 : compressors);
+          runsOfTrace.add(checked(TracePipeline.measure(nodes, trace, layout, runs)));
+        }
+        throughput.addAll(TracePipeline.withBestSocket(runsOfTrace));
       }
     }
 
@@ -142,10 +170,32 @@ final class BenchStreamsCommand implements Callable<Integer> {
     if (maximumFrameBytes < 32 << 10 || maximumFrameBytes > 64 << 20) {
       return "--max-frame-size must be between 32K and 64M, not " + maximumFrameBytes + " bytes";
     }
+    for (String codec : codecs) {
+      if (!CODEC_POLICIES.contains(codec)) {
+        return "--codec takes none, lz4 or adaptive, not '" + codec + "'";
+      }
+    }
+    if (compressors <= 0 || compressors > 64) {
+      return "--compressors must be between 1 and 64, not " + compressors;
+    }
     if (repeat != null && repeat <= 0) {
       return "--repeat must be positive, not " + repeat;
     }
     return null;
+  }
+
+  private static final List<String> CODEC_POLICIES = List.of("none", "lz4", "adaptive");
+
+  /**
+   * The policy a name stands for. The bench's link is loopback with no cap, so adaptive finds it
+   * faster than the compressor and sends raw, as a migration on an uncapped fast link would.
+   */
+  private static CodecPolicy policy(String name) {
+    return switch (name) {
+      case "none" -> CodecPolicy.none();
+      case "lz4" -> CodecPolicy.lz4();
+      default -> CodecPolicy.adaptive(BandwidthCap.unlimited());
+    };
   }
 
   /** The real guests, recorded in host time. */

@@ -11,9 +11,9 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.crtrmotion.streams.CodecPolicy;
 import org.crtrmotion.streams.FrameDecoder;
-import org.crtrmotion.streams.FramePayload;
-import org.crtrmotion.streams.Payloads;
+import org.crtrmotion.streams.TraceFrame;
 import org.crtrmotion.streams.TraceStreams;
 import org.crtrmotion.vm.trace.TraceFormatException;
 import org.crtrmotion.vm.trace.TraceReader;
@@ -21,8 +21,8 @@ import org.crtrmotion.vm.trace.TraceSegment;
 
 /**
  * One trace moved both ways {@code bench streams} compares: through the real pipeline (encoder with
- * LZ4, StreamRef over Artery TCP between two nodes, decoder, {@link TraceReader}) and as its
- * serialised segments through a plain socket.
+ * its codec policy, StreamRef over Artery TCP between two nodes, decoder, {@link TraceReader}) and
+ * as its serialised segments through a plain socket.
  */
 final class TracePipeline {
   private static final String STREAM = "bench/trace";
@@ -33,13 +33,24 @@ final class TracePipeline {
   /** One trace's transfer both ways. */
   record Result(
       String label,
+      String codecs,
       long segments,
       long bytesSent,
       Received pipeline,
       double pipelineSeconds,
       SocketCopy.Copied socket,
       Received oneNode,
-      double oneNodeSeconds) {
+      double oneNodeSeconds,
+      long transportFrameBytes,
+      double transportSeconds) {
+    /**
+     * The same frames, encoded beforehand, through the StreamRef over Artery to a sink that only
+     * counts them: what the transport alone allows, in trace bytes carried per second.
+     */
+    double transportMegabytesPerSecond() {
+      return bytesSent / transportSeconds / 1e6;
+    }
+
     /** The same stages in one node without remoting: where the pipeline's ceiling is. */
     double oneNodeMegabytesPerSecond() {
       return bytesSent / oneNodeSeconds / 1e6;
@@ -60,8 +71,17 @@ final class TracePipeline {
 
   private TracePipeline() {}
 
-  /** How the pipeline is laid out: frame size and where stages may run on their own thread. */
-  record Layout(int segmentsPerFrame, boolean asyncBoundaries) {}
+  /**
+   * How the pipeline is laid out: frame size, where stages may run on their own thread, and the
+   * encoder's codec policy.
+   */
+  record Layout(
+      int segmentsPerFrame, boolean asyncBoundaries, CodecPolicy codecs, int compressors) {
+    /** The policy's name, with the compressors when more than one. */
+    String codecsLabel() {
+      return compressors == 1 ? codecs.toString() : codecs + " x" + compressors;
+    }
+  }
 
   /**
    * The trace through the pipeline between the two nodes and through the socket, each {@code
@@ -75,10 +95,13 @@ final class TracePipeline {
     acrossNodes(nodes, segments, layout); // warm-up
     SocketCopy.copy(serialised);
     withinOneNode(nodes, segments, layout);
+    List<ByteString> frames = encodedFrames(nodes, segments, layout);
+    long frameBytes = transportOnly(nodes, frames);
     Received received = null;
     Received local = null;
     double best = Double.MAX_VALUE;
     double bestLocal = Double.MAX_VALUE;
+    double bestTransport = Double.MAX_VALUE;
     SocketCopy.Copied socket = null;
     for (int i = 0; i < repeat; i++) {
       long start = System.nanoTime();
@@ -91,14 +114,78 @@ final class TracePipeline {
       start = System.nanoTime();
       local = withinOneNode(nodes, segments, layout);
       bestLocal = Math.min(bestLocal, (System.nanoTime() - start) / 1e9);
+      start = System.nanoTime();
+      if (transportOnly(nodes, frames) != frameBytes) {
+        throw new IllegalStateException(trace.label() + ": the transport lost frame bytes");
+      }
+      bestTransport = Math.min(bestTransport, (System.nanoTime() - start) / 1e9);
     }
     return new Result(
-        trace.label(), segments.size(), trace.bytes(), received, best, socket, local, bestLocal);
+        trace.label(),
+        layout.codecsLabel(),
+        segments.size(),
+        trace.bytes(),
+        received,
+        best,
+        socket,
+        local,
+        bestLocal,
+        frameBytes,
+        bestTransport);
+  }
+
+  /**
+   * The runs of one trace under several policies, each with the fastest socket copy among them: the
+   * socket copies the same bytes whatever the policy, and a short copy is the figure a busy host
+   * disturbs most, so the best of all its runs is the fairest baseline for every ratio.
+   */
+  static List<Result> withBestSocket(List<Result> runsOfOneTrace) {
+    SocketCopy.Copied best =
+        runsOfOneTrace.stream()
+            .map(Result::socket)
+            .min(java.util.Comparator.comparingDouble(SocketCopy.Copied::seconds))
+            .orElseThrow();
+    return runsOfOneTrace.stream()
+        .map(
+            r ->
+                new Result(
+                    r.label(),
+                    r.codecs(),
+                    r.segments(),
+                    r.bytesSent(),
+                    r.pipeline(),
+                    r.pipelineSeconds(),
+                    best,
+                    r.oneNode(),
+                    r.oneNodeSeconds(),
+                    r.transportFrameBytes(),
+                    r.transportSeconds()))
+        .toList();
+  }
+
+  /** The frames the pipeline sends, encoded once in one node. */
+  private static List<ByteString> encodedFrames(
+      LoopbackNodes nodes, List<TraceSegment> segments, Layout layout) throws Exception {
+    return nodes.withinOneNode(
+        Source.from(segments)
+            .via(
+                TraceStreams.encode(
+                    STREAM, layout.segmentsPerFrame(), layout.codecs(), layout.compressors())),
+        Sink.seq());
+  }
+
+  /** Frames through StreamRef and Artery, nothing done to them; returns the bytes counted. */
+  private static long transportOnly(LoopbackNodes nodes, List<ByteString> frames) throws Exception {
+    return nodes.transfer(
+        Source.from(frames), Sink.<Long, ByteString>fold(0L, (sum, frame) -> sum + frame.size()));
   }
 
   private static Source<ByteString, ?> frames(List<TraceSegment> segments, Layout layout) {
     Source<ByteString, ?> frames =
-        Source.from(segments).via(TraceStreams.encode(STREAM, layout.segmentsPerFrame()));
+        Source.from(segments)
+            .via(
+                TraceStreams.encode(
+                    STREAM, layout.segmentsPerFrame(), layout.codecs(), layout.compressors()));
     return layout.asyncBoundaries() ? frames.async() : frames;
   }
 
@@ -129,16 +216,17 @@ final class TracePipeline {
    */
   private static Sink<ByteString, CompletionStage<Received>> receive(Layout layout) {
     TraceReader reader = new TraceReader(0);
-    Flow<ByteString, FramePayload, NotUsed> decode = FrameDecoder.flow(STREAM);
-    // An asynchronous boundary lets frames expand on one thread while segments are read on another.
+    Flow<ByteString, TraceFrame, NotUsed> decode = FrameDecoder.traceFlow(STREAM);
+    // An asynchronous boundary lets frames be verified and parsed on one thread while segments are
+    // read on another.
     return (layout.asyncBoundaries() ? decode.async() : decode)
         .toMat(
             Sink.fold(
                 new Received(0, 0, 0, 0, false),
-                (sum, payload) -> {
+                (sum, frame) -> {
                   long events = sum.events();
                   long bytes = sum.bytes();
-                  List<TraceSegment> carried = Payloads.traceSegmentsOf(payload);
+                  List<TraceSegment> carried = frame.segments();
                   for (TraceSegment s : carried) {
                     events += accept(reader, s);
                     bytes += s.wireBytes();

@@ -55,7 +55,11 @@ class BenchStreamsCommandTest {
           "\"compression\":[{",
           "\"pages\":[{",
           "\"ratio\":",
-          "\"bytesReceived\":"
+          "\"bytesReceived\":",
+          "\"codecs\":\"none\"",
+          "\"codecs\":\"lz4\"",
+          "\"codecs\":\"adaptive\"",
+          "\"streamRefMBps\":"
         }) {
       assertTrue(printed.contains(key), key + " missing from " + printed);
     }
@@ -77,6 +81,7 @@ class BenchStreamsCommandTest {
       assertEquals(r.segments(), r.oneNode().segments(), r.label());
       assertTrue(r.pipelineMegabytesPerSecond() > 0 && r.socketMegabytesPerSecond() > 0);
       assertTrue(r.oneNodeMegabytesPerSecond() > 0, r.label());
+      assertTrue(r.transportMegabytesPerSecond() > 0 && r.transportFrameBytes() > 0, r.label());
       assertTrue(r.ratio() > 0, r.label());
     }
   }
