@@ -18,7 +18,8 @@ import org.crtrmotion.vm.machine.RunResult;
 final class GuestThread implements Runnable {
 
   /** What the actor asks of the guest thread. */
-  sealed interface Order permits Pause, Resume, ReadStatus, TakeCheckpoint, ReadDigest, Stop {}
+  sealed interface Order
+      permits Pause, Resume, ReadStatus, TakeCheckpoint, ReadDigest, SetThrottle, Stop {}
 
   record Pause(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
@@ -30,11 +31,15 @@ final class GuestThread implements Runnable {
 
   record ReadDigest(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
+  record SetThrottle(int percent, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
   record Stop() implements Order {}
 
   private final VmSpec spec;
   private final ActorRef<VmActor.Command> actor;
   private final LongSupplier nanoClock;
+  private final GuestTime time;
+  private final VcpuPacer pacer;
   private final ConsoleLines console;
   // Unbounded, but the actor queues at most one order per command it receives.
   private final BlockingQueue<Order> orders = new LinkedBlockingQueue<>();
@@ -44,10 +49,13 @@ final class GuestThread implements Runnable {
   private boolean paused;
   private RunResult ended;
 
-  GuestThread(VmSpec spec, ActorRef<VmActor.Command> actor, LongSupplier nanoClock) {
+  GuestThread(
+      VmSpec spec, ActorRef<VmActor.Command> actor, LongSupplier nanoClock, GuestTime time) {
     this.spec = spec;
     this.actor = actor;
     this.nanoClock = nanoClock;
+    this.time = time;
+    this.pacer = new VcpuPacer(spec.sliceInstructions(), spec.quotaInstructionsPerSecond());
     this.console = new ConsoleLines(line -> actor.tell(new VmActor.GuestLine(line)));
   }
 
@@ -105,7 +113,23 @@ final class GuestThread implements Runnable {
         carryOut(order, m);
         continue;
       }
-      RunResult r = m.run(m.instructionsRetired() + spec.sliceInstructions());
+      // Throttle and quota: the wait between two slices, ended early by an order.
+      long wait = pacer.waitNanos(time.nanoTime());
+      if (wait > 0) {
+        order = time.poll(orders, wait);
+        if (order instanceof Stop) {
+          return;
+        }
+        if (order != null) {
+          carryOut(order, m);
+        }
+        continue;
+      }
+      long before = m.instructionsRetired();
+      long start = time.nanoTime();
+      RunResult r = m.run(before + pacer.sliceInstructions());
+      long after = m.instructionsRetired();
+      pacer.ran(start, time.nanoTime(), after - before, after);
       switch (r.reason()) {
         case INSTRUCTION_LIMIT -> {
           // A slice done.
@@ -134,7 +158,8 @@ final class GuestThread implements Runnable {
         answer(new VmActor.Refused(id, "pause", "the guest ended: " + ended.detail()), p.replyTo());
       } else {
         paused = true;
-        answer(new VmActor.Status(id, VmState.PAUSED, at, ""), p.replyTo());
+        pacer.paused();
+        answer(status(at), p.replyTo());
       }
     } else if (order instanceof Resume r) {
       if (ended != null) {
@@ -142,12 +167,15 @@ final class GuestThread implements Runnable {
             new VmActor.Refused(id, "resume", "the guest ended: " + ended.detail()), r.replyTo());
       } else {
         paused = false;
-        answer(new VmActor.Status(id, VmState.RUNNING, at, ""), r.replyTo());
+        answer(status(at), r.replyTo());
       }
     } else if (order instanceof ReadStatus s) {
       answer(status(at), s.replyTo());
     } else if (order instanceof ReadDigest d) {
       answer(new VmActor.Digest(id, at, m.digest()), d.replyTo());
+    } else if (order instanceof SetThrottle t) {
+      pacer.setThrottle(t.percent());
+      answer(status(at), t.replyTo());
     } else if (order instanceof TakeCheckpoint c) {
       long start = nanoClock.getAsLong();
       Checkpoint checkpoint = m.checkpoint();
@@ -157,10 +185,14 @@ final class GuestThread implements Runnable {
   }
 
   private VmActor.Status status(long at) {
-    if (ended != null) {
-      return new VmActor.Status(spec.vmId(), VmState.ENDED, at, ended.detail());
-    }
-    return new VmActor.Status(spec.vmId(), paused ? VmState.PAUSED : VmState.RUNNING, at, "");
+    VmState state = ended != null ? VmState.ENDED : paused ? VmState.PAUSED : VmState.RUNNING;
+    return new VmActor.Status(
+        spec.vmId(),
+        state,
+        at,
+        ended != null ? ended.detail() : "",
+        pacer.throttlePercent(),
+        pacer.recentInstructionsPerSecond());
   }
 
   private void answer(VmActor.Reply reply, ActorRef<VmActor.Reply> replyTo) {

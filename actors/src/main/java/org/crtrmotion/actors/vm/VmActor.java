@@ -36,6 +36,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
           GetStatus,
           TakeCheckpoint,
           GetDigest,
+          SetThrottle,
           Stop,
           Subscribe,
           GuestBooted,
@@ -70,6 +71,13 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    */
   public record GetDigest(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * Slows the vCPU, as auto-converge does: from the next slice on the guest gets {@code 100 −
+   * percent} % of wall time (0 lifts it; at most 99). The reply is the status with the throttle in
+   * force.
+   */
+  public record SetThrottle(int percent, ActorRef<Reply> replyTo) implements Command {}
+
   /** Ends the guest and its thread, then the actor; the reply comes after the thread is gone. */
   public record Stop(ActorRef<Reply> replyTo) implements Command {}
 
@@ -82,9 +90,22 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   /**
    * @param instructions retired instructions at the moment the state was read
    * @param detail why the guest ended or failed; empty otherwise
+   * @param throttlePercent the vCPU throttle in force (0: none)
+   * @param instructionsPerSecond the guest's recent rate over about a second of wall time, waits
+   *     for throttle and quota included; 0 before the first second or when not running
    */
-  public record Status(String vmId, VmState state, long instructions, String detail)
-      implements Reply {}
+  public record Status(
+      String vmId,
+      VmState state,
+      long instructions,
+      String detail,
+      int throttlePercent,
+      long instructionsPerSecond)
+      implements Reply {
+    public Status(String vmId, VmState state, long instructions, String detail) {
+      this(vmId, state, instructions, detail, 0, 0);
+    }
+  }
 
   /** The command cannot be carried out in the VM's state; the reason says why. */
   public record Refused(String vmId, String command, String reason) implements Reply {}
@@ -149,11 +170,19 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * @param nanoClock what checkpoint pauses are measured with
    */
   public static Behavior<Command> create(VmSpec spec, LongSupplier nanoClock) {
-    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock));
+    return create(spec, nanoClock, GuestTime.SYSTEM);
+  }
+
+  /**
+   * @param guestTime what the vCPU throttle and quota pace the guest by
+   */
+  public static Behavior<Command> create(VmSpec spec, LongSupplier nanoClock, GuestTime guestTime) {
+    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock, guestTime));
   }
 
   private final VmSpec spec;
   private final LongSupplier nanoClock;
+  private final GuestTime guestTime;
   private final Set<ActorRef<VmEvent>> subscribers = new HashSet<>();
   private final List<ActorRef<Reply>> startWaiters = new ArrayList<>();
   private final List<ActorRef<Reply>> stopWaiters = new ArrayList<>();
@@ -166,10 +195,12 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   private long lines;
   private long lastInstructions;
 
-  private VmActor(ActorContext<Command> ctx, VmSpec spec, LongSupplier nanoClock) {
+  private VmActor(
+      ActorContext<Command> ctx, VmSpec spec, LongSupplier nanoClock, GuestTime guestTime) {
     super(ctx);
     this.spec = spec;
     this.nanoClock = nanoClock;
+    this.guestTime = guestTime;
   }
 
   @Override
@@ -187,6 +218,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
         .onMessage(
             GetDigest.class,
             m -> order("digest", new GuestThread.ReadDigest(m.replyTo()), m.replyTo()))
+        .onMessage(SetThrottle.class, this::onSetThrottle)
         .onMessage(Stop.class, this::onStop)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(SubscriberTerminated.class, m -> unsubscribe(m.subscriber()))
@@ -205,7 +237,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       m.replyTo().tell(new Refused(spec.vmId(), "start", "already started (" + state + ")"));
       return this;
     }
-    guest = new GuestThread(spec, getContext().getSelf(), nanoClock);
+    guest = new GuestThread(spec, getContext().getSelf(), nanoClock, guestTime);
     thread = new Thread(guest, threadName(spec.vmId()));
     thread.setDaemon(true); // a forgotten VM must not keep the JVM alive
     startWaiters.add(m.replyTo());
@@ -259,6 +291,16 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       m.replyTo().tell(new Status(spec.vmId(), state, lastInstructions, detail));
     }
     return this;
+  }
+
+  private Behavior<Command> onSetThrottle(SetThrottle m) {
+    try {
+      VcpuPacer.checkThrottle(m.percent());
+    } catch (IllegalArgumentException e) {
+      m.replyTo().tell(new Refused(spec.vmId(), "throttle", e.getMessage()));
+      return this;
+    }
+    return order("throttle", new GuestThread.SetThrottle(m.percent(), m.replyTo()), m.replyTo());
   }
 
   private Behavior<Command> onStop(Stop m) {
