@@ -36,7 +36,10 @@ final class GuestThread implements Runnable {
           BeginRecording,
           Freeze,
           StopRecording,
-          GoLive {}
+          GoLive,
+          TakePageRound,
+          CountDirtyPages,
+          FreezeForCopy {}
 
   record Pause(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
@@ -61,6 +64,14 @@ final class GuestThread implements Runnable {
   record StopRecording(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
   record GoLive(byte[] pendingLine, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  // ---- migration (pre-copy): the source hands out page rounds, then freezes for the last copy
+
+  record TakePageRound(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record CountDirtyPages(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record FreezeForCopy(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
 
   private final VmSpec spec;
   private final ActorRef<VmActor.Command> actor;
@@ -326,9 +337,57 @@ final class GuestThread implements Runnable {
       Checkpoint checkpoint = m.checkpoint();
       long pauseNanos = nanoClock.getAsLong() - start;
       answer(new VmActor.CheckpointTaken(id, checkpoint, pauseNanos), c.replyTo());
+    } else if (order instanceof TakePageRound
+        || order instanceof CountDirtyPages
+        || order instanceof FreezeForCopy) {
+      carryOutPrecopy(order, m, at);
     } else {
       carryOutMigration(order, m, at);
     }
+  }
+
+  /**
+   * Pre-copy on the source: rounds are copy-on-write snapshots of the pages written since the round
+   * before, so the guest runs on while they are read; the freeze pauses it and hands out the last
+   * pages with the CPU and device state.
+   */
+  private void carryOutPrecopy(Order order, Machine m, long at) {
+    String id = spec.vmId();
+    if (order instanceof TakePageRound t) {
+      String why = cannotCopy();
+      if (why != null) {
+        answer(new VmActor.Refused(id, "page round", why), t.replyTo());
+        return;
+      }
+      Checkpoint round = m.checkpointSince(t.sinceGeneration());
+      answer(new VmActor.PageRound(id, round), t.replyTo());
+    } else if (order instanceof CountDirtyPages c) {
+      int pages =
+          c.sinceGeneration() <= 0
+              ? m.board().ram.pageCount()
+              : m.board().ram.writtenSince(c.sinceGeneration()).cardinality();
+      answer(new VmActor.DirtyPages(id, at, pages), c.replyTo());
+    } else if (order instanceof FreezeForCopy f) {
+      String why = cannotCopy();
+      if (why != null) {
+        answer(new VmActor.Refused(id, "freeze for copy", why), f.replyTo());
+        return;
+      }
+      paused = true;
+      pacer.paused();
+      Checkpoint last = m.checkpointSince(f.sinceGeneration());
+      answer(new VmActor.FrozenForCopy(id, last, 0, console.pending()), f.replyTo());
+    }
+  }
+
+  private String cannotCopy() {
+    if (ended != null) {
+      return "the guest ended: " + ended.detail();
+    }
+    if (replica != null) {
+      return "the VM is a replica";
+    }
+    return recording != null ? "the VM is recording for another migration" : null;
   }
 
   private void carryOutMigration(Order order, Machine m, long at) {

@@ -57,6 +57,9 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
           StopRecording,
           GoLive,
           StopMigrated,
+          TakePageRound,
+          CountDirtyPages,
+          FreezeForCopy,
           GuestReplayed,
           GuestCaughtUp,
           GuestReplayFailed {}
@@ -136,7 +139,60 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
 
   /** Replies to commands. */
   public sealed interface Reply
-      permits Status, Refused, CheckpointTaken, Digest, RecordingStarted, Frozen {}
+      permits Status,
+          Refused,
+          CheckpointTaken,
+          Digest,
+          RecordingStarted,
+          Frozen,
+          PageRound,
+          DirtyPages,
+          FrozenForCopy {}
+
+  // ---- migration by rounds of pages (pre-copy), carried out between two slices
+
+  /**
+   * Source: a round of pre-copy, taken between two slices: the pages written since generation
+   * {@code sinceGeneration} (that of the round before; 0 for every page) shared copy-on-write, with
+   * the CPU and device state of that instant. The reply is {@link PageRound}; the guest runs on.
+   */
+  public record TakePageRound(int sinceGeneration, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Source: how many pages were written since generation {@code sinceGeneration}: what a freeze now
+   * would have to copy. The reply is {@link DirtyPages}.
+   */
+  public record CountDirtyPages(int sinceGeneration, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Source: pauses the guest for pre-copy's last copy; the reply {@link FrozenForCopy} holds the
+   * pages written since {@code sinceGeneration} and the CPU and device state. {@link Resume} runs
+   * it on if the migration aborts; {@link StopMigrated} ends it once the target is live.
+   */
+  public record FreezeForCopy(int sinceGeneration, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * A round's pages (and the state at that instant): {@code round.generation()} is what the next
+   * round and the freeze are taken since. The receiver closes the checkpoint when done with it.
+   */
+  public record PageRound(String vmId, Checkpoint round) implements Reply {}
+
+  /** {@code pages} written since the generation asked about, counted at {@code instructions}. */
+  public record DirtyPages(String vmId, long instructions, int pages) implements Reply {}
+
+  /**
+   * The guest is paused at {@code last.instructions()}; {@code last} holds the pages written since
+   * the last round and the CPU and device state.
+   *
+   * @param lines console lines emitted so far: the target's first live line is {@code lines + 1}
+   * @param pendingLine the bytes of the line not yet ended, which the target carries on with
+   */
+  public record FrozenForCopy(String vmId, Checkpoint last, long lines, byte[] pendingLine)
+      implements Reply {
+    public long instructions() {
+      return last.instructions();
+    }
+  }
 
   /**
    * The recording began at the checkpoint's instruction count; the trace's segments come out of
@@ -362,6 +418,27 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
             StopRecording.class,
             m -> order("stop recording", new GuestThread.StopRecording(m.replyTo()), m.replyTo()))
         .onMessage(GoLive.class, this::onGoLive)
+        .onMessage(
+            TakePageRound.class,
+            m ->
+                order(
+                    "page round",
+                    new GuestThread.TakePageRound(m.sinceGeneration(), m.replyTo()),
+                    m.replyTo()))
+        .onMessage(
+            CountDirtyPages.class,
+            m ->
+                order(
+                    "count dirty pages",
+                    new GuestThread.CountDirtyPages(m.sinceGeneration(), m.replyTo()),
+                    m.replyTo()))
+        .onMessage(
+            FreezeForCopy.class,
+            m ->
+                order(
+                    "freeze for copy",
+                    new GuestThread.FreezeForCopy(m.sinceGeneration(), m.replyTo()),
+                    m.replyTo()))
         .onMessage(StopMigrated.class, this::onStopMigrated)
         .onMessage(GuestReplayed.class, this::onReplayed)
         .onMessage(GuestCaughtUp.class, this::onCaughtUp)
@@ -576,6 +653,12 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   private Behavior<Command> onAnswered(GuestAnswered m) {
+    if (m.reply() instanceof FrozenForCopy f) {
+      // As for Frozen: every line sent before this answer has been counted.
+      state = VmState.PAUSED;
+      m.replyTo().tell(new FrozenForCopy(f.vmId(), f.last(), lines, f.pendingLine()));
+      return this;
+    }
     if (m.reply() instanceof Frozen f) {
       // Every line the guest thread sent before this answer has been counted here.
       state = VmState.PAUSED;
