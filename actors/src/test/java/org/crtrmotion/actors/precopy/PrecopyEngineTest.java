@@ -90,6 +90,30 @@ class PrecopyEngineTest {
   private record Migration(
       MigrationReport report, LocalPrecopyTarget target, List<RoundReport> progress) {}
 
+  private static PrecopyEngine engine(
+      Running source,
+      MigrationParameters parameters,
+      LocalPrecopyTarget target,
+      PrecopyEngine.CommitPoint commitPoint,
+      java.util.function.Consumer<RoundReport> progress) {
+    return new PrecopyEngine(
+        testKit.system(),
+        source.ref(),
+        target,
+        commitPoint,
+        new PrecopyEngine.Settings(
+            "m-" + source.spec().vmId(),
+            source.spec().vmId(),
+            "a",
+            "b",
+            parameters,
+            PrecopyEngine.Settings.DEFAULT_HANDOVER_MILLIS,
+            16),
+        new BandwidthCap(parameters.maxBandwidthBytesPerSecond()),
+        System::nanoTime,
+        progress);
+  }
+
   private static Migration migrate(
       Running source, MigrationParameters parameters, TestProbe<VmActor.VmEvent> targetEvents)
       throws Exception {
@@ -97,22 +121,7 @@ class PrecopyEngineTest {
         new LocalPrecopyTarget(testKit.system(), source.spec(), targetEvents.ref());
     List<RoundReport> progress = new CopyOnWriteArrayList<>();
     PrecopyEngine engine =
-        new PrecopyEngine(
-            testKit.system(),
-            source.ref(),
-            target,
-            PrecopyEngine.CommitPoint.NONE,
-            new PrecopyEngine.Settings(
-                "m-" + source.spec().vmId(),
-                source.spec().vmId(),
-                "a",
-                "b",
-                parameters,
-                PrecopyEngine.Settings.DEFAULT_HANDOVER_MILLIS,
-                16),
-            new BandwidthCap(parameters.maxBandwidthBytesPerSecond()),
-            System::nanoTime,
-            progress::add);
+        engine(source, parameters, target, PrecopyEngine.CommitPoint.NONE, progress::add);
     MigrationReport report =
         engine
             .start()
@@ -223,21 +232,76 @@ class PrecopyEngineTest {
               || r.reason().contains("max-rounds")
               || r.reason().contains("deadline"),
           r.reason());
-      VmActor.Status s = ask(source.ref(), VmActor.GetStatus::new, VmActor.Status.class);
-      assertEquals(VmState.RUNNING, s.state());
-      assertEquals(0, s.throttlePercent(), "the source runs on unthrottled");
-      // It still prints, and its lines from before the migration on have no gap.
-      TestProbe<VmActor.VmEvent> later = testKit.createTestProbe();
-      source.ref().tell(new VmActor.Subscribe(later.ref()));
-      long next = lines(later, 1).get(0);
-      List<Long> all = new ArrayList<>(before);
-      while (all.get(all.size() - 1) < next) {
-        all.addAll(lines(source.events(), 1));
-      }
-      for (int i = 1; i < all.size(); i++) {
-        assertEquals(all.get(i - 1) + 1, all.get(i), "source lines");
-      }
+      assertSourceRunsOnWithoutGap(source, before);
       ask(source.ref(), VmActor.Stop::new, VmActor.Status.class);
     }
+  }
+
+  /** The source runs, unthrottled, and its lines from {@code before} on have no gap. */
+  private static void assertSourceRunsOnWithoutGap(Running source, List<Long> before) {
+    VmActor.Status s = ask(source.ref(), VmActor.GetStatus::new, VmActor.Status.class);
+    assertEquals(VmState.RUNNING, s.state());
+    assertEquals(0, s.throttlePercent(), "the source runs on unthrottled");
+    TestProbe<VmActor.VmEvent> later = testKit.createTestProbe();
+    source.ref().tell(new VmActor.Subscribe(later.ref()));
+    long next = lines(later, 1).get(0);
+    List<Long> all = new ArrayList<>(before);
+    while (all.get(all.size() - 1) < next) {
+      all.addAll(lines(source.events(), 1));
+    }
+    for (int i = 1; i < all.size(); i++) {
+      assertEquals(all.get(i - 1) + 1, all.get(i), "source lines");
+    }
+  }
+
+  @Test
+  void aCancelDuringTheRoundsAbortsWithTheReasonAndTheSourceRunsOn() throws Exception {
+    Running source = started(guest("memory.elf", "wss=256K rate=64 ticks=0 report=200"));
+    List<Long> before = lines(source.events(), 1);
+    LocalPrecopyTarget target = new LocalPrecopyTarget(testKit.system(), source.spec(), null);
+    java.util.concurrent.CompletableFuture<RoundReport> firstRound =
+        new java.util.concurrent.CompletableFuture<>();
+    PrecopyEngine engine =
+        engine(
+            source,
+            MigrationParameters.defaults(Strategy.PRECOPY).withMaxBandwidth(640 << 10),
+            target,
+            PrecopyEngine.CommitPoint.NONE,
+            firstRound::complete);
+    var report = engine.start();
+    firstRound.get(30, TimeUnit.SECONDS);
+
+    assertTrue(engine.cancel("by the test"));
+    MigrationReport r = report.toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    assertEquals(Outcome.ABORTED, r.outcome());
+    assertEquals("cancelled: by the test", r.reason());
+    testKit.createTestProbe().expectTerminated(target.vm(), PATIENCE);
+    assertSourceRunsOnWithoutGap(source, before);
+    ask(source.ref(), VmActor.Stop::new, VmActor.Status.class);
+  }
+
+  @Test
+  void aRefusedCommitPointAfterTheFreezeAbortsAndTheFrozenSourceResumes() throws Exception {
+    Running source = started(guest("memory.elf", "wss=1M rate=16 ticks=0 report=20"));
+    List<Long> before = lines(source.events(), 2);
+    LocalPrecopyTarget target = new LocalPrecopyTarget(testKit.system(), source.spec(), null);
+    PrecopyEngine engine =
+        engine(
+            source,
+            MigrationParameters.defaults(Strategy.PRECOPY),
+            target,
+            at ->
+                java.util.concurrent.CompletableFuture.failedFuture(
+                    new IllegalStateException("stale epoch")),
+            x -> {});
+
+    MigrationReport r = engine.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+    assertEquals(Outcome.ABORTED, r.outcome());
+    assertTrue(r.reason().contains("the commit point: stale epoch"), r.reason());
+    testKit.createTestProbe().expectTerminated(target.vm(), PATIENCE);
+    assertSourceRunsOnWithoutGap(source, before);
+    ask(source.ref(), VmActor.Stop::new, VmActor.Status.class);
   }
 }
