@@ -48,6 +48,8 @@ final class PrecopySourceEngine implements SourceEngine {
   private final String migrationId;
   private final ActorRef<VmActor.Command> vm;
   private final CoordinatorSettings settings;
+  private final java.util.function.LongSupplier millisClock; // the coordinator's
+  private volatile long pausedAtMillis = -1;
   private final Consumer<String> onFailure;
   private final BandwidthCap cap;
   private final AtomicLong pageBytes = new AtomicLong();
@@ -68,7 +70,9 @@ final class PrecopySourceEngine implements SourceEngine {
       ActorRef<VmActor.Command> vm,
       MigrationParameters parameters,
       CoordinatorSettings settings,
+      java.util.function.LongSupplier millisClock,
       Consumer<String> onFailure) {
+    this.millisClock = millisClock;
     this.system = system;
     this.migrationId = migrationId;
     this.vm = vm;
@@ -147,10 +151,17 @@ final class PrecopySourceEngine implements SourceEngine {
           Optional.of(Pair.create(new Step(first, null, false), frames)));
     }
     Round previous = step.previous();
+    // Once a freeze is asked, the round just sent needs no measure: the freeze copies what is left.
     return previous
         .sentAtNanos()
-        .thenCompose(sentAt -> measured(previous, sentAt))
-        .thenCompose(v -> freezeAsked.isDone() ? freezeRound(previous) : nextRound(previous))
+        .thenCompose(
+            sentAt ->
+                freezeAsked.isDone()
+                    ? freezeRound(previous)
+                    : measured(previous, sentAt)
+                        .thenCompose(
+                            v ->
+                                freezeAsked.isDone() ? freezeRound(previous) : nextRound(previous)))
         .thenApply(Optional::of);
   }
 
@@ -177,6 +188,7 @@ final class PrecopySourceEngine implements SourceEngine {
 
   /** The stop-and-copy: the VM paused, its last pages and state; the digest read meanwhile. */
   private CompletionStage<Pair<Step, Source<ByteString, NotUsed>>> freezeRound(Round previous) {
+    pausedAtMillis = millisClock.getAsLong(); // the guest pauses at its next slice boundary
     return ask(r -> new VmActor.FreezeForCopy(previous.generation(), r))
         .thenApply(
             reply -> {
@@ -312,6 +324,12 @@ final class PrecopySourceEngine implements SourceEngine {
   public CompletionStage<VmActor.Frozen> freeze() {
     freezeAsked.complete(null);
     return frozen;
+  }
+
+  @Override
+  public java.util.OptionalLong pausedAtMillis() {
+    long at = pausedAtMillis;
+    return at < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at);
   }
 
   @Override

@@ -345,6 +345,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
           vm.ref(),
           parameters,
           node.settings(),
+          millisClock,
           reason -> self.tell(new TransferFailed(reason)));
     }
     if (strategy == Strategy.CRTR) {
@@ -621,8 +622,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private Behavior<Command> finish(Outcome outcome, String reason, long firstTargetLine) {
     phase = outcome == Outcome.COMMITTED ? Phase.COMMITTED : Phase.ABORTED;
     long now = millisClock.getAsLong();
-    long downtime =
-        outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - freezeStartMillis : 0;
+    long pausedAt =
+        engine == null ? freezeStartMillis : engine.pausedAtMillis().orElse(freezeStartMillis);
+    long downtime = outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - pausedAt : 0;
     MigrationReport report =
         new MigrationReport(
             migrationId,
