@@ -403,6 +403,11 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     if (round >= parameters.maxRounds()) {
       return freeze();
     }
+    if (r.expectedDowntimeMillis() == Long.MAX_VALUE) {
+      // A rate not measured yet (no replay step since the restore) is no sign of divergence; a
+      // migration that never gets one ends at max-rounds or at its deadline.
+      return this;
+    }
     convergence.record(r.expectedDowntimeMillis());
     return convergence.stalled() ? notConverging(r) : this;
   }

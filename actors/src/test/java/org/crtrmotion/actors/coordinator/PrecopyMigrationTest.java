@@ -95,7 +95,7 @@ class PrecopyMigrationTest {
     long lastSource = report.outputContinuity().lastSourceLine();
     assertEquals(lastSource + 1, report.outputContinuity().firstTargetLine());
 
-    console.drain(a);
+    console.drainTo(a, lastSource);
     console.awaitFrom(b, lastSource + 3);
     console.assertOneSequenceFrom1();
     assertEquals(lastSource, console.lastFrom(a), "the source printed nothing after its freeze");
@@ -161,7 +161,7 @@ class PrecopyMigrationTest {
       console.awaitFrom(a, console.lastFrom(a) + 2); // and it still prints
     } else {
       assertEquals(DigestCheck.MATCH, report.digestCheck());
-      console.drain(a);
+      console.drainTo(a, report.outputContinuity().lastSourceLine());
       console.awaitFrom(b, report.outputContinuity().lastSourceLine() + 2);
     }
     console.assertOneSequenceFrom1();
