@@ -407,8 +407,8 @@ final class GuestThread implements Runnable {
     if (ended != null) {
       return "the guest ended: " + ended.detail();
     }
-    if (replica != null) {
-      return "the VM is a replica";
+    if (replica != null && !live) {
+      return "the VM is a replica that has not gone live";
     }
     return recording != null ? "the VM is recording for another migration" : null;
   }
