@@ -215,6 +215,42 @@ class MigrationFaultTest {
     console[0].assertOneSequenceFrom1();
   }
 
+  /**
+   * A downtime-limit under the hand-over cannot be met: the expected downtime stops shrinking at
+   * the hand-over's floor, and the watch sees it within a few rounds.
+   */
+  private static MigrationParameters cannotConverge(NonConvergencePolicy policy) {
+    return CrtrMigrationTest.PARAMETERS
+        .withDowntimeLimit(Duration.ofMillis(1))
+        .withMaxRounds(1_000_000)
+        .withNonConvergencePolicy(policy);
+  }
+
+  @Test
+  void aMigrationThatStopsConvergingAbortsWithTheReasonUnderTheAbortPolicy() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+
+    MigrationReport report = start(vmId, "b", cannotConverge(NonConvergencePolicy.ABORT)).report();
+
+    assertTrue(report.reason().startsWith("not converging:"), report.reason());
+    assertTrue(report.rounds().size() >= 3, report.toString());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void underTheThrottlePolicyACrtrMigrationWithoutAThrottleAbortsSayingSo() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+
+    MigrationReport report =
+        start(vmId, "b", cannotConverge(NonConvergencePolicy.THROTTLE)).report();
+
+    assertTrue(
+        report.reason().endsWith("this node cannot throttle the source's vCPU"), report.reason());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
   @Test
   void aTargetNodeThatGoesDownBeforeTheCommitAbortsAndTheSourceRunsOn() throws Exception {
     MigrationNode c = new MigrationNode("c", CrtrMigrationTest.SETTINGS);
