@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       TraceStatsCommand.class,
       BenchCommand.class,
+      org.crtrmotion.ops.demo.DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CrtrCommand implements Runnable {
