@@ -337,7 +337,16 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   }
 
   private SourceEngine engineFor(Strategy strategy) {
-    // The seam for the second strategy: a pre-copy engine plugs in here.
+    if (strategy == Strategy.PRECOPY) {
+      ActorRef<Command> self = getContext().getSelf();
+      return new PrecopySourceEngine(
+          getContext().getSystem(),
+          migrationId,
+          vm.ref(),
+          parameters,
+          node.settings(),
+          reason -> self.tell(new TransferFailed(reason)));
+    }
     if (strategy == Strategy.CRTR) {
       ActorRef<Command> self = getContext().getSelf();
       return new CrtrSourceEngine(
@@ -378,8 +387,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
       return this;
     }
     lastProgress = p;
-    if (!p.restored()) {
-      publish(); // still setting up the copy: no round yet
+    if (!p.restored() || !engine.roundReady()) {
+      publish(); // still setting up the copy, or no new round yet
       return this;
     }
     int round = rounds.size() + 1;

@@ -41,6 +41,15 @@ public interface SourceEngine {
     return false;
   }
 
+  /**
+   * Whether a round has new figures to measure: a strategy whose rounds do not follow the
+   * coordinator's timer (pre-copy's page rounds) says no until one ended, so that the convergence
+   * window counts rounds, not ticks.
+   */
+  default boolean roundReady() {
+    return true;
+  }
+
   /** The throttle in force, in percent (0 = none). */
   default int throttlePercent() {
     return 0;

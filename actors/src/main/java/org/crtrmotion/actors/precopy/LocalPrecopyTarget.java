@@ -52,7 +52,7 @@ public final class LocalPrecopyTarget implements PrecopyEngine.Target {
 
   @Override
   public synchronized CompletionStage<Void> begin(MachineState state, long instructions) {
-    copy = new PrecopyTarget(state, instructions, spec.plan());
+    copy = new PrecopyTarget(state, spec.plan());
     String suffix = spec.vmId() + "-" + COUNTER.incrementAndGet();
     ActorRef<VmActor.ReplicaEvent> listener =
         system.systemActorOf(listener(), "precopy-listener-" + suffix, Props.empty());

@@ -23,35 +23,51 @@ import org.crtrmotion.vm.memory.GuestMemory;
  * futures between them order those writes before the guest thread's first read.
  */
 public final class PrecopyTarget {
-  private final MachineState initialState;
+  private final CompletableFuture<MachineState> initialState = new CompletableFuture<>();
   private final BootPlan plan;
-  private final GrowingFeed feed;
+  private final GrowingFeed feed = new GrowingFeed(0, 1);
   private final CompletableFuture<Machine> built = new CompletableFuture<>();
   private final CompletableFuture<Machine> finished = new CompletableFuture<>();
 
   /**
    * @param initialState the CPU and device state of round 0 (its pages come as a round)
-   * @param initialInstructions the instruction count of round 0
    * @param plan what a guest-requested reset reloads
    */
-  public PrecopyTarget(MachineState initialState, long initialInstructions, BootPlan plan) {
-    this.initialState = initialState;
+  public PrecopyTarget(MachineState initialState, BootPlan plan) {
+    this(plan);
+    begin(initialState);
+  }
+
+  /** A copy whose round 0 state comes later, through {@link #begin}. */
+  public PrecopyTarget(BootPlan plan) {
     this.plan = plan;
-    this.feed = new GrowingFeed(initialInstructions, 1);
+  }
+
+  /** Round 0's CPU and device state: the guest thread builds the machine from it. */
+  public void begin(MachineState state) {
+    if (!initialState.complete(state)) {
+      throw new IllegalStateException("the copy has begun already");
+    }
   }
 
   /** What {@link VmActor#createReplica} builds the target VM from. */
   public VmActor.Replica replica(ActorRef<VmActor.ReplicaEvent> listener) {
     return new VmActor.Replica(
-        console -> {
-          try {
-            built.complete(Machine.restoreState(initialState, plan, console));
-          } catch (CheckpointFormatException | RuntimeException e) {
-            built.completeExceptionally(e);
-            return CompletableFuture.failedFuture(e);
-          }
-          return finished;
-        },
+        console ->
+            initialState
+                .thenApply(
+                    state -> {
+                      try {
+                        Machine m = Machine.restoreState(state, plan, console);
+                        built.complete(m);
+                        return m;
+                      } catch (CheckpointFormatException | RuntimeException e) {
+                        built.completeExceptionally(e);
+                        throw new IllegalStateException(
+                            "cannot build the copy from round 0's state: " + e.getMessage(), e);
+                      }
+                    })
+                .thenCompose(m -> finished),
         feed,
         listener);
   }
@@ -83,6 +99,7 @@ public final class PrecopyTarget {
 
   /** The copy is abandoned: a guest thread still waiting for it ends with the reason. */
   public void fail(Throwable cause) {
+    initialState.completeExceptionally(cause);
     built.completeExceptionally(cause);
     finished.completeExceptionally(cause);
     feed.fail(cause);

@@ -376,7 +376,9 @@ final class GuestThread implements Runnable {
       paused = true;
       pacer.paused();
       Checkpoint last = m.checkpointSince(f.sinceGeneration());
-      answer(new VmActor.FrozenForCopy(id, last, 0, console.pending()), f.replyTo());
+      m.restartOutputDigest(); // the copy's output starts here too
+      answer(
+          new VmActor.FrozenForCopy(id, last, m.outputDigest(), 0, console.pending()), f.replyTo());
     }
   }
 

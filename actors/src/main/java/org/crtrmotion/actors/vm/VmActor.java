@@ -184,10 +184,13 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * The guest is paused at {@code last.instructions()}; {@code last} holds the pages written since
    * the last round and the CPU and device state.
    *
+   * @param outputDigest of the console bytes since the freeze (none): what a copy built from the
+   *     state reports, as its output starts there
    * @param lines console lines emitted so far: the target's first live line is {@code lines + 1}
    * @param pendingLine the bytes of the line not yet ended, which the target carries on with
    */
-  public record FrozenForCopy(String vmId, Checkpoint last, long lines, byte[] pendingLine)
+  public record FrozenForCopy(
+      String vmId, Checkpoint last, long outputDigest, long lines, byte[] pendingLine)
       implements Reply {
     public long instructions() {
       return last.instructions();
@@ -656,7 +659,8 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
     if (m.reply() instanceof FrozenForCopy f) {
       // As for Frozen: every line sent before this answer has been counted.
       state = VmState.PAUSED;
-      m.replyTo().tell(new FrozenForCopy(f.vmId(), f.last(), lines, f.pendingLine()));
+      m.replyTo()
+          .tell(new FrozenForCopy(f.vmId(), f.last(), f.outputDigest(), lines, f.pendingLine()));
       return this;
     }
     if (m.reply() instanceof Frozen f) {

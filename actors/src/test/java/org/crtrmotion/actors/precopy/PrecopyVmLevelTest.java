@@ -85,7 +85,7 @@ class PrecopyVmLevelTest {
     // Round 0: every page and the state it starts from.
     Checkpoint round0 =
         ask(source, r -> new VmActor.TakePageRound(0, r), VmActor.PageRound.class).round();
-    PrecopyTarget copy = new PrecopyTarget(round0.state(), round0.instructions(), spec.plan());
+    PrecopyTarget copy = new PrecopyTarget(round0.state(), spec.plan());
     TestProbe<VmActor.ReplicaEvent> replica = testKit.createTestProbe();
     ActorRef<VmActor.Command> target =
         testKit.spawn(VmActor.createReplica(spec, copy.replica(replica.ref())));
