@@ -87,8 +87,14 @@ final class ReportTable {
     var c = r.report().outputContinuity();
     String lines =
         c.firstTargetLine() == 0
-            ? "source to line " + c.lastSourceLine()
-            : "lines " + c.lastSourceLine() + " | " + c.firstTargetLine();
+            ? r.report().sourceNode() + " to line " + c.lastSourceLine()
+            : r.report().sourceNode()
+                + " to line "
+                + c.lastSourceLine()
+                + ", "
+                + r.report().targetNode()
+                + " from "
+                + c.firstTargetLine();
     return (r.outputContinuous() ? "yes" : "NO") + " (" + lines + ")";
   }
 }
