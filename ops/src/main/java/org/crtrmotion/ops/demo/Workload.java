@@ -15,8 +15,10 @@ public enum Workload {
   IDLE("idle.elf", 16L << 20, "period_ms=50 ticks=0", 1L << 10),
   /** Compute-bound rounds of hashing, sorting and arithmetic, a line per round. */
   CPU("cpu.elf", 16L << 20, "rounds=1000000", 1L << 18),
-  /** Rewrites 64 pages of a 4 MiB working set per 1 ms tick, a checked line per 100 ticks. */
-  MEMORY("memory.elf", 32L << 20, "wss=4M rate=64 period_us=1000 ticks=0 report=100", 1L << 16);
+  /**
+   * Rewrites 16 pages of a 1 MiB working set per 1 ms tick (64 MiB/s), a checked line per 50 ticks.
+   */
+  MEMORY("memory.elf", 32L << 20, "wss=1M rate=16 period_us=1000 ticks=0 report=50", 1L << 16);
 
   private final String image;
   private final long ramBytes;
