@@ -34,6 +34,9 @@ final class ReportTable {
           new Row("digests", r -> r.report().digestCheck().name()),
           new Row("output continuous", r -> continuity(r)));
 
+  /** Cells wider than this (a long abort reason) wrap onto more lines of their row. */
+  static final int MAX_CELL_WIDTH = 60;
+
   static String of(List<DemoResult> results) {
     List<String> header = new ArrayList<>();
     header.add("");
@@ -41,10 +44,17 @@ final class ReportTable {
     List<List<String>> lines = new ArrayList<>();
     lines.add(header);
     for (Row row : ROWS) {
-      List<String> line = new ArrayList<>();
-      line.add(row.label());
-      results.forEach(r -> line.add(row.value().apply(r)));
-      lines.add(line);
+      List<List<String>> cells = new ArrayList<>();
+      cells.add(List.of(row.label()));
+      results.forEach(r -> cells.add(wrap(row.value().apply(r))));
+      int height = cells.stream().mapToInt(List::size).max().orElse(1);
+      for (int h = 0; h < height; h++) {
+        List<String> line = new ArrayList<>();
+        for (List<String> cell : cells) {
+          line.add(h < cell.size() ? cell.get(h) : "");
+        }
+        lines.add(line);
+      }
     }
     int[] widths = new int[header.size()];
     for (List<String> line : lines) {
@@ -66,15 +76,37 @@ final class ReportTable {
     return out.toString();
   }
 
+  /** {@code text} cut at spaces into lines of at most {@link #MAX_CELL_WIDTH} where it can be. */
+  static List<String> wrap(String text) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > MAX_CELL_WIDTH) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines;
+  }
+
   private static String format(List<String> cells, int[] widths) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
         s.append(" | ");
       }
-      s.append(String.format("%-" + widths[i] + "s", cells.get(i)));
+      // The last column unpadded: no trailing blanks, but an empty cell keeps its separator.
+      s.append(
+          i == cells.size() - 1
+              ? cells.get(i)
+              : String.format("%-" + widths[i] + "s", cells.get(i)));
     }
-    return s.toString().stripTrailing();
+    return s.toString();
   }
 
   private static String expected(MigrationReport r) {
