@@ -33,7 +33,7 @@ public record CoordinatorSettings(
         Duration.ofSeconds(5),
         16L << 20,
         256L << 20,
-        MigrationFaults.NONE);
+        new MigrationFaults());
   }
 
   public CoordinatorSettings withRoundInterval(Duration value) {

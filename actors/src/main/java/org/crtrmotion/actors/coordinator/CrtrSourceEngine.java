@@ -138,6 +138,10 @@ final class CrtrSourceEngine implements SourceEngine {
 
   @Override
   public RoundReport measure(int round, long elapsedMillis, MigrationProtocol.Progress progress) {
+    if (round == settings.faults().cutTraceAtRound() && sender != null) {
+      sender.dropConnection(
+          new IllegalStateException("fault injected: trace connection cut at round " + round));
+    }
     StreamMetrics.Snapshot s = metrics.snapshot();
     long sent = bytes().total();
     long backlog = log == null ? 0 : log.stats().heldBytes();
@@ -221,7 +225,13 @@ final class CrtrSourceEngine implements SourceEngine {
   public void close() {
     if (sender != null) {
       // The END frame is acknowledged once the target has the whole trace: then nothing is held.
-      sender.done().whenComplete((done, failure) -> closeLog());
+      sender
+          .done()
+          .whenComplete(
+              (done, failure) -> {
+                settings.faults().traceConnections(sender.connections());
+                closeLog();
+              });
     }
   }
 

@@ -48,6 +48,8 @@ final class PrecopySourceEngine implements SourceEngine {
   private final String migrationId;
   private final ActorRef<VmActor.Command> vm;
   private final CoordinatorSettings settings;
+  private final java.util.function.LongSupplier millisClock; // the coordinator's
+  private volatile long pausedAtMillis = -1;
   private final Consumer<String> onFailure;
   private final BandwidthCap cap;
   private final AtomicLong pageBytes = new AtomicLong();
@@ -57,7 +59,8 @@ final class PrecopySourceEngine implements SourceEngine {
 
   private volatile Figures last;
   private volatile int measuredRound;
-  private volatile boolean sourceFrozen;
+  private boolean freezeOrdered; // under this
+  private boolean aborted; // under this
   private volatile int throttlePercent;
   private long lastBytesMeasured; // coordinator's thread
   private UniqueKillSwitch link;
@@ -68,7 +71,9 @@ final class PrecopySourceEngine implements SourceEngine {
       ActorRef<VmActor.Command> vm,
       MigrationParameters parameters,
       CoordinatorSettings settings,
+      java.util.function.LongSupplier millisClock,
       Consumer<String> onFailure) {
+    this.millisClock = millisClock;
     this.system = system;
     this.migrationId = migrationId;
     this.vm = vm;
@@ -147,10 +152,17 @@ final class PrecopySourceEngine implements SourceEngine {
           Optional.of(Pair.create(new Step(first, null, false), frames)));
     }
     Round previous = step.previous();
+    // Once a freeze is asked, the round just sent needs no measure: the freeze copies what is left.
     return previous
         .sentAtNanos()
-        .thenCompose(sentAt -> measured(previous, sentAt))
-        .thenCompose(v -> freezeAsked.isDone() ? freezeRound(previous) : nextRound(previous))
+        .thenCompose(
+            sentAt ->
+                freezeAsked.isDone()
+                    ? freezeRound(previous)
+                    : measured(previous, sentAt)
+                        .thenCompose(
+                            v ->
+                                freezeAsked.isDone() ? freezeRound(previous) : nextRound(previous)))
         .thenApply(Optional::of);
   }
 
@@ -170,6 +182,10 @@ final class PrecopySourceEngine implements SourceEngine {
               if (!(reply instanceof VmActor.PageRound pr)) {
                 throw new IllegalStateException("the VM gives no pages: " + describe(reply));
               }
+              if (aborted()) {
+                pr.round().close(); // no stream will read it: end its copy-on-write sharing
+                throw new IllegalStateException("migration aborted");
+              }
               Round round = begin(previous.number() + 1, pr.round());
               return Pair.create(new Step(round, null, false), pages(round, pr.round()));
             });
@@ -177,46 +193,54 @@ final class PrecopySourceEngine implements SourceEngine {
 
   /** The stop-and-copy: the VM paused, its last pages and state; the digest read meanwhile. */
   private CompletionStage<Pair<Step, Source<ByteString, NotUsed>>> freezeRound(Round previous) {
-    return ask(r -> new VmActor.FreezeForCopy(previous.generation(), r))
-        .thenApply(
-            reply -> {
-              if (!(reply instanceof VmActor.FrozenForCopy f)) {
-                IllegalStateException e =
-                    new IllegalStateException("the VM cannot freeze: " + describe(reply));
-                frozen.completeExceptionally(e);
-                throw e;
-              }
-              sourceFrozen = true;
-              ask(VmActor.GetDigest::new)
-                  .whenComplete(
-                      (d, failure) -> {
-                        if (d instanceof VmActor.Digest digest) {
-                          frozen.complete(
-                              new VmActor.Frozen(
-                                  f.vmId(),
-                                  f.instructions(),
-                                  digest.digest(),
-                                  f.outputDigest(),
-                                  f.lines(),
-                                  f.pendingLine()));
-                        } else {
-                          frozen.completeExceptionally(
-                              new IllegalStateException(
-                                  "no digest from the frozen VM: "
-                                      + (failure != null ? failure.getMessage() : describe(d))));
-                        }
-                      });
-              Round last = begin(previous.number() + 1, f.last());
-              Source<ByteString, NotUsed> frames =
-                  pages(last, f.last())
-                      .concat(
-                          counted(
-                              PrecopyStream.stateFrames(
-                                  PrecopyStream.stateStream(migrationId, true), f.last().state()),
-                              controlBytes,
-                              null));
-              return Pair.create(new Step(last, null, true), frames);
-            });
+    CompletionStage<VmActor.Reply> ordered;
+    synchronized (this) {
+      if (aborted) {
+        return CompletableFuture.failedFuture(new IllegalStateException("migration aborted"));
+      }
+      // Ordered under the lock, so that an abort's Resume always reaches the VM after it.
+      freezeOrdered = true;
+      pausedAtMillis = millisClock.getAsLong(); // the guest pauses at its next slice boundary
+      ordered = ask(r -> new VmActor.FreezeForCopy(previous.generation(), r));
+    }
+    return ordered.thenApply(
+        reply -> {
+          if (!(reply instanceof VmActor.FrozenForCopy f)) {
+            IllegalStateException e =
+                new IllegalStateException("the VM cannot freeze: " + describe(reply));
+            frozen.completeExceptionally(e);
+            throw e;
+          }
+          ask(VmActor.GetDigest::new)
+              .whenComplete(
+                  (d, failure) -> {
+                    if (d instanceof VmActor.Digest digest) {
+                      frozen.complete(
+                          new VmActor.Frozen(
+                              f.vmId(),
+                              f.instructions(),
+                              digest.digest(),
+                              f.outputDigest(),
+                              f.lines(),
+                              f.pendingLine()));
+                    } else {
+                      frozen.completeExceptionally(
+                          new IllegalStateException(
+                              "no digest from the frozen VM: "
+                                  + (failure != null ? failure.getMessage() : describe(d))));
+                    }
+                  });
+          Round last = begin(previous.number() + 1, f.last());
+          Source<ByteString, NotUsed> frames =
+              pages(last, f.last())
+                  .concat(
+                      counted(
+                          PrecopyStream.stateFrames(
+                              PrecopyStream.stateStream(migrationId, true), f.last().state()),
+                          controlBytes,
+                          null));
+          return Pair.create(new Step(last, null, true), frames);
+        });
   }
 
   private Source<ByteString, NotUsed> pages(Round round, Checkpoint snapshot) {
@@ -315,6 +339,12 @@ final class PrecopySourceEngine implements SourceEngine {
   }
 
   @Override
+  public java.util.OptionalLong pausedAtMillis() {
+    long at = pausedAtMillis;
+    return at < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at);
+  }
+
+  @Override
   public BytesByKind bytes() {
     return new BytesByKind(0, 0, pageBytes.get(), controlBytes.get());
   }
@@ -337,10 +367,16 @@ final class PrecopySourceEngine implements SourceEngine {
       link.abort(new IllegalStateException("migration aborted: " + reason));
     }
     frozen.completeExceptionally(new IllegalStateException("migration aborted: " + reason));
-    // The source runs on as before: unthrottled, and resumed if it was frozen.
+    // The source runs on as before: unthrottled, and resumed if a freeze was ordered (a Resume of
+    // a running guest only answers its status).
+    boolean resume;
+    synchronized (this) {
+      aborted = true;
+      resume = freezeOrdered;
+    }
     CompletionStage<VmActor.Reply> unthrottled = ask(r -> new VmActor.SetThrottle(0, r));
     CompletionStage<VmActor.Reply> running =
-        sourceFrozen ? unthrottled.thenCompose(x -> ask(VmActor.Resume::new)) : unthrottled;
+        resume ? unthrottled.thenCompose(x -> ask(VmActor.Resume::new)) : unthrottled;
     return running.thenApply(
         reply -> {
           if (!(reply instanceof VmActor.Status)) {
@@ -349,6 +385,10 @@ final class PrecopySourceEngine implements SourceEngine {
           }
           return null;
         });
+  }
+
+  private synchronized boolean aborted() {
+    return aborted;
   }
 
   @Override

@@ -345,6 +345,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
           vm.ref(),
           parameters,
           node.settings(),
+          millisClock,
           reason -> self.tell(new TransferFailed(reason)));
     }
     if (strategy == Strategy.CRTR) {
@@ -401,6 +402,11 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     }
     if (round >= parameters.maxRounds()) {
       return freeze();
+    }
+    if (r.expectedDowntimeMillis() == Long.MAX_VALUE) {
+      // A rate not measured yet (no replay step since the restore) is no sign of divergence; a
+      // migration that never gets one ends at max-rounds or at its deadline.
+      return this;
     }
     convergence.record(r.expectedDowntimeMillis());
     return convergence.stalled() ? notConverging(r) : this;
@@ -621,8 +627,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private Behavior<Command> finish(Outcome outcome, String reason, long firstTargetLine) {
     phase = outcome == Outcome.COMMITTED ? Phase.COMMITTED : Phase.ABORTED;
     long now = millisClock.getAsLong();
-    long downtime =
-        outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - freezeStartMillis : 0;
+    long pausedAt =
+        engine == null ? freezeStartMillis : engine.pausedAtMillis().orElse(freezeStartMillis);
+    long downtime = outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - pausedAt : 0;
     MigrationReport report =
         new MigrationReport(
             migrationId,

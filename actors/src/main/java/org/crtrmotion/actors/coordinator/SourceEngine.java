@@ -50,6 +50,14 @@ public interface SourceEngine {
     return true;
   }
 
+  /**
+   * When the source was told to pause, on the coordinator's clock, if that differs from the freeze
+   * request (pre-copy pauses at the next round boundary): downtime counts from there.
+   */
+  default java.util.OptionalLong pausedAtMillis() {
+    return java.util.OptionalLong.empty();
+  }
+
   /** The throttle in force, in percent (0 = none). */
   default int throttlePercent() {
     return 0;

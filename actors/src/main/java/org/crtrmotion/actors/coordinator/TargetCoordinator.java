@@ -167,7 +167,7 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
 
   private Behavior<Command> onCopyEvent(CopyEvent m) {
     engine.observe(m.event());
-    if (m.event() instanceof VmActor.CaughtUp c) {
+    if (m.event() instanceof VmActor.CaughtUp c && !node.settings().faults().withholdCaughtUp()) {
       StateDigest digest =
           node.settings().faults().misreportTargetDigest()
               ? new StateDigest(c.digest().high(), c.digest().low() + 1)

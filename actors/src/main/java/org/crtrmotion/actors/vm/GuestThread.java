@@ -92,6 +92,7 @@ final class GuestThread implements Runnable {
   private boolean paused;
   private RunResult ended;
   private RecorderSource recording; // the source of a CR/TR migration, while it records
+  private GuardedRecorder recorder; // what the machine shows its inputs to while recording
   private boolean replaying; // a replica that has not reached the end of its trace
   private boolean live; // a replica told to go live
   private long replayedInstructions;
@@ -240,9 +241,7 @@ final class GuestThread implements Runnable {
       switch (r.reason()) {
         case INSTRUCTION_LIMIT -> {
           // A slice done; the target may replay this far.
-          if (recording != null) {
-            recording.coverTo(m.instructionsRetired());
-          }
+          coverRecording(m);
         }
         case STOPPED -> {
           // Our stop request, whose Stop order is already queued; or an interrupt that the
@@ -258,6 +257,28 @@ final class GuestThread implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Lets the target replay as far as the guest ran. A trace stream that is gone (the migration is
+   * failing) ends the recording here, never the guest: the coordinator aborts and the VM runs on.
+   */
+  private void coverRecording(Machine m) {
+    if (recording == null) {
+      return;
+    }
+    RuntimeException failure = recorder.failure();
+    if (failure == null) {
+      try {
+        recording.coverTo(m.instructionsRetired());
+        return;
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    m.record(null);
+    recording = null;
+    recorder = null;
   }
 
   /**
@@ -386,8 +407,8 @@ final class GuestThread implements Runnable {
     if (ended != null) {
       return "the guest ended: " + ended.detail();
     }
-    if (replica != null) {
-      return "the VM is a replica";
+    if (replica != null && !live) {
+      return "the VM is a replica that has not gone live";
     }
     return recording != null ? "the VM is recording for another migration" : null;
   }
@@ -403,7 +424,8 @@ final class GuestThread implements Runnable {
       long start = nanoClock.getAsLong();
       Checkpoint checkpoint = m.checkpoint();
       RecorderSource trace = RecorderSource.start(at, b.bufferSegments());
-      m.record(trace.recorder());
+      recorder = new GuardedRecorder(trace.recorder());
+      m.record(recorder);
       m.restartOutputDigest(); // the target's output digest starts at the checkpoint too
       long pauseNanos = nanoClock.getAsLong() - start;
       recording = trace;
@@ -414,8 +436,16 @@ final class GuestThread implements Runnable {
         return;
       }
       paused = true;
-      recording.finish(at);
+      try {
+        if (recorder.failure() != null) {
+          throw recorder.failure();
+        }
+        recording.finish(at);
+      } catch (RuntimeException e) {
+        // The stream is gone: the trace cannot end at F. Still frozen; the coordinator aborts.
+      }
       recording = null;
+      recorder = null;
       m.record(null);
       answer(
           new VmActor.Frozen(id, at, m.digest(), m.outputDigest(), 0, console.pending()),
@@ -425,6 +455,7 @@ final class GuestThread implements Runnable {
       if (recording != null) {
         m.record(null);
         recording = null;
+        recorder = null;
       }
       if (ended == null) {
         paused = false;
@@ -458,8 +489,8 @@ final class GuestThread implements Runnable {
     if (recording != null) {
       return "the VM is already recording";
     }
-    if (replica != null) {
-      return "the VM is a replica";
+    if (replica != null && !live) {
+      return "the VM is a replica that has not gone live";
     }
     return paused ? "the VM is paused" : null;
   }

@@ -2,7 +2,6 @@ package org.crtrmotion.actors.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,18 +29,13 @@ final class ConsoleRecord {
     }
   }
 
-  /** Takes the lines {@code node} has already received (it sent them before what came since). */
-  void drain(MigrationNode node) {
-    while (true) {
-      VmActor.VmEvent e;
-      try {
-        e = node.consoles.receiveMessage(Duration.ofMillis(200));
-      } catch (AssertionError nothingLeft) {
-        return;
-      }
-      if (e instanceof VmActor.ConsoleLine l && l.vmId().equals(vmId)) {
-        add(node, l);
-      }
+  /**
+   * Takes {@code node}'s lines of the VM up to the one numbered {@code last} (the source's last
+   * before its freeze), however many other VMs' lines come between.
+   */
+  void drainTo(MigrationNode node, long last) {
+    while (lastFrom(node) < last) {
+      add(node, node.nextLine(vmId));
     }
   }
 

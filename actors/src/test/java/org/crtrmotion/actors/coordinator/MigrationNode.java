@@ -35,6 +35,7 @@ final class MigrationNode implements AutoCloseable {
   final ActorRef<Migrations.Command> migrations;
   final MigrationClient client;
   final TestProbe<VmActor.VmEvent> consoles;
+  final MigrationFaults faults = new MigrationFaults();
 
   MigrationNode(String name, CoordinatorSettings coordinatorSettings) {
     this.name = name;
@@ -60,7 +61,9 @@ final class MigrationNode implements AutoCloseable {
     hostAgent = kit.spawn(HostAgent.create(settings), "host-agent");
     directory = VmDirectory.init(kit.system());
     migrations =
-        kit.spawn(Migrations.create(name, hostAgent, directory, coordinatorSettings), "migrations");
+        kit.spawn(
+            Migrations.create(name, hostAgent, directory, coordinatorSettings.withFaults(faults)),
+            "migrations");
     client = new MigrationClient(kit.system(), migrations);
     consoles = kit.createTestProbe();
     hostAgent.tell(new HostAgent.WatchConsoles(consoles.ref()));
@@ -96,12 +99,29 @@ final class MigrationNode implements AutoCloseable {
     return started.expectMessageClass(HostAgent.VmStarted.class, PATIENCE).vmId();
   }
 
+  void stopVm(String vmId) {
+    TestProbe<HostAgent.StopVmReply> stopped = kit.createTestProbe();
+    hostAgent.tell(new HostAgent.StopVm(vmId, stopped.ref()));
+    stopped.expectMessageClass(HostAgent.VmStopped.class, PATIENCE);
+  }
+
   List<String> vmIds() {
     TestProbe<HostAgent.VmList> list = kit.createTestProbe();
     hostAgent.tell(new HostAgent.ListVms(list.ref()));
     List<String> ids = new ArrayList<>();
     list.expectMessageClass(HostAgent.VmList.class, PATIENCE).vms().forEach(v -> ids.add(v.vmId()));
     return ids;
+  }
+
+  /** Registers a VM started here in the directory, as a host agent will (epoch 1). */
+  VmDirectory.Reply register(String vmId) {
+    CompletionStage<VmDirectory.Reply> reply =
+        AskPattern.ask(
+            directory,
+            r -> new VmDirectory.Register(vmId, name, r),
+            PATIENCE,
+            kit.system().scheduler());
+    return reply.toCompletableFuture().join();
   }
 
   VmDirectory.Reply lookup(String vmId) {
