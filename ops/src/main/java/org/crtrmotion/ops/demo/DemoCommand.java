@@ -23,13 +23,14 @@ import picocli.CommandLine.TypeConversionException;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts a cluster of two nodes (a, b) in this process, boots a bundled guest on a in host",
-      "time, lets it run, migrates it live to b and prints its console as it runs (each line",
-      "prefixed with the node that printed it), the migration's progress, then the report.",
-      "With --strategy both, a fresh guest is migrated a -> b once with each strategy and the",
-      "reports are shown side by side.",
-      "Exit codes: 0 every migration committed with equal digests and continuous output,",
-      "1 otherwise (the reason on stderr), 2 bad options."
+      "Starts a cluster of two nodes (a, b) in this process, boots a bundled guest on a in host"
+          + " time, lets it run, migrates it live to b and prints its console as it runs (each"
+          + " line prefixed with the node that printed it), the migration's progress, then the"
+          + " report. With --strategy both, a fresh guest is migrated a -> b once with each"
+          + " strategy and the reports are shown side by side.",
+      "",
+      "Exit codes: 0 every migration committed with equal digests and continuous output, 1"
+          + " otherwise (the reason on stderr), 2 bad options."
     })
 public final class DemoCommand implements Callable<Integer> {
   static final int EXIT_FAILED = 1;
@@ -136,6 +137,16 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private MigrationParameters parameters() {
+    if (downtimeLimitMillis <= 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--downtime-limit must be a positive number of milliseconds, not " + downtimeLimitMillis);
+    }
+    if (deadlineSeconds <= 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--deadline must be a positive number of seconds, not " + deadlineSeconds);
+    }
     try {
       return MigrationParameters.defaults(strategy.strategies().get(0))
           .withDowntimeLimit(Duration.ofMillis(downtimeLimitMillis))

@@ -107,4 +107,12 @@ class DemoCommandTest {
     assertEquals(2, crtr("demo", "--strategy", "xen"));
     assertTrue(err.toString().contains("unknown migration strategy 'xen'"), err.toString());
   }
+
+  @Test
+  void aDowntimeLimitOfZeroIsRefusedNamingTheOption() {
+    assertEquals(2, crtr("demo", "--downtime-limit", "0"));
+    assertTrue(
+        err.toString().contains("--downtime-limit must be a positive number of milliseconds"),
+        err.toString());
+  }
 }
