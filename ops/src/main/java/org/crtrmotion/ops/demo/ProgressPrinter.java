@@ -34,14 +34,17 @@ final class ProgressPrinter {
         p.expectedDowntimeMillis() == Long.MAX_VALUE
             ? "not yet known"
             : p.expectedDowntimeMillis() + " ms";
+    // Lag is CR/TR's (instructions the target's replay is behind); pre-copy's backlog is pages.
+    String lag =
+        strategy.equals("crtr") ? String.format(", lag %,d instructions", p.lagInstructions()) : "";
     return String.format(
-        "%s: %-9s round %2d  expected downtime %s, sent %s, lag %,d instructions, backlog %s",
+        "%s: %-9s round %2d  expected downtime %s, sent %s%s, backlog %s",
         strategy,
         p.phase(),
         p.round(),
         expected,
         Bytes.human(p.bytesSent()),
-        p.lagInstructions(),
+        lag,
         Bytes.human(p.backlogBytes()));
   }
 }
