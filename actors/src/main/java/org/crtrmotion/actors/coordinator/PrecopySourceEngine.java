@@ -31,11 +31,12 @@ import org.crtrmotion.vm.memory.GuestMemory;
 /**
  * Pre-copy on the source: one connection ({@link PrecopyStream}) carries round 0's state, then
  * round after round of the pages dirtied meanwhile, each taken from the VM as soon as the one
- * before has gone onto the link, all through a {@link BandwidthCap} at {@code max-bandwidth}. After
- * each round the pages written since its snapshot are counted: a round measures bytes sent, those
- * dirty pages (the remaining bytes), the dirty rate, the link rate, and QEMU's expected downtime
- * ({@link DowntimeModel#precopyMillis}). A freeze asked by the coordinator is carried out at the
- * next round boundary: the VM paused, the last pages and the state sent.
+ * before has gone onto the link, each through the migration's {@link BandwidthCap} at {@code
+ * max-bandwidth} (the streams run one after the other: one at a time holds the link). After each
+ * round the pages written since its snapshot are counted: a round measures bytes sent, those dirty
+ * pages (the remaining bytes), the dirty rate, the link rate, and QEMU's expected downtime ({@link
+ * DowntimeModel#precopyMillis}). A freeze asked by the coordinator is carried out at the next round
+ * boundary: the VM paused, the last pages and the state sent.
  */
 final class PrecopySourceEngine implements SourceEngine {
   private static final int PAGES_PER_BATCH = 16;
@@ -112,7 +113,6 @@ final class PrecopySourceEngine implements SourceEngine {
     Pair<UniqueKillSwitch, SourceRef<ByteString>> running =
         Source.unfoldAsync(new Step(null, round0, false), this::next)
             .flatMapConcat(frames -> frames)
-            .via(cap.flow())
             .viaMat(KillSwitches.single(), Keep.right())
             .watchTermination(
                 (kill, done) -> {
@@ -253,10 +253,14 @@ final class PrecopySourceEngine implements SourceEngine {
         round);
   }
 
-  /** Counts the bytes of {@code frames}; a round learns when its last frame went out. */
-  private static Source<ByteString, NotUsed> counted(
+  /**
+   * Paces {@code frames} through the cap, then counts them: a round's bytes and the time its last
+   * frame left the cap are what the link carried, not what was read ahead of it.
+   */
+  private Source<ByteString, NotUsed> counted(
       Source<ByteString, NotUsed> frames, AtomicLong total, Round round) {
     return frames
+        .via(cap.flow())
         .map(
             f -> {
               total.addAndGet(f.size());
@@ -291,13 +295,17 @@ final class PrecopySourceEngine implements SourceEngine {
               }
               long nanos = Math.max(1, sentAtNanos - round.startNanos());
               long bytes = round.bytes().get();
+              long link = perSecond(bytes, nanos);
+              if (cap.bytesPerSecond() > 0) {
+                link = Math.min(link, cap.bytesPerSecond()); // a short round measures its burst
+              }
               last =
                   new Figures(
                       round.number(),
                       bytes,
                       nanos,
                       (long) dirty.pages() * GuestMemory.PAGE_SIZE,
-                      perSecond(bytes, nanos));
+                      link);
             });
   }
 
