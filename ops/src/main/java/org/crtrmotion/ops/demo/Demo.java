@@ -2,7 +2,6 @@ package org.crtrmotion.ops.demo;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -83,15 +82,20 @@ final class Demo implements AutoCloseable {
     node.hostAgent().tell(new HostAgent.WatchConsoles(watcher));
   }
 
-  /** Migrates a fresh {@code workload} guest from a to b once per strategy, in order. */
-  List<DemoResult> run(
-      Workload workload, List<Strategy> strategies, MigrationParameters base, Duration runBefore)
+  /**
+   * Migrates a fresh {@code workload} guest from a to b once per strategy, in order, adding each
+   * result to {@code results} as it comes (so that a failure later keeps the reports before it).
+   */
+  void run(
+      Workload workload,
+      List<Strategy> strategies,
+      MigrationParameters base,
+      Duration runBefore,
+      List<DemoResult> results)
       throws Exception {
-    List<DemoResult> results = new ArrayList<>();
     for (Strategy strategy : strategies) {
       results.add(migrateOnce(workload, base.withStrategy(strategy), runBefore));
     }
-    return results;
   }
 
   private DemoResult migrateOnce(

@@ -2,6 +2,7 @@ package org.crtrmotion.ops.demo;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -103,29 +104,33 @@ public final class DemoCommand implements Callable<Integer> {
     // In JSON mode stdout carries the JSON object alone.
     PrintWriter log = json ? err : out;
     Object lock = new Object();
-    List<DemoResult> results;
+    List<DemoResult> results = new ArrayList<>();
+    String failure = null;
     try (Demo demo = new Demo(log, lock, 2 * workload.ramBytes())) {
-      results =
-          demo.run(
-              workload,
-              strategy.strategies(),
-              parameters,
-              Duration.ofMillis(Math.round(runBeforeSeconds * 1000)));
+      demo.run(
+          workload,
+          strategy.strategies(),
+          parameters,
+          Duration.ofMillis(Math.round(runBeforeSeconds * 1000)),
+          results);
     } catch (Exception e) {
-      err.println("crtr demo: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      err.flush();
-      return EXIT_FAILED;
+      failure = e.getMessage() == null ? e.toString() : e.getMessage();
     }
     synchronized (lock) {
+      // The reports gathered, even after a failure: in JSON mode stdout always has its object.
       if (json) {
         out.println(ReportJson.of(results));
-      } else {
+      } else if (!results.isEmpty()) {
         out.println();
         out.print(ReportTable.of(results));
       }
       out.flush();
     }
     int exit = 0;
+    if (failure != null) {
+      err.println("crtr demo: " + failure);
+      exit = EXIT_FAILED;
+    }
     for (DemoResult r : results) {
       if (!r.succeeded()) {
         err.println("crtr demo: " + r.report().strategy().cliName() + ": " + r.failure());
