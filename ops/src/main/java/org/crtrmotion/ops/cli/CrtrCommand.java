@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       org.crtrmotion.ops.node.NodeCommand.class,
       org.crtrmotion.ops.client.VmCommand.class,
       org.crtrmotion.ops.certs.CertsCommand.class,
+      org.crtrmotion.ops.demo.DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CrtrCommand implements Runnable {

@@ -1,0 +1,183 @@
+package org.crtrmotion.ops.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.crtrmotion.actors.coordinator.CoordinatorSettings;
+import org.crtrmotion.actors.coordinator.MigrationClient;
+import org.crtrmotion.actors.coordinator.Migrations;
+import org.crtrmotion.actors.directory.VmDirectory;
+import org.crtrmotion.actors.host.HostAgent;
+import org.crtrmotion.cluster.NodeConfig;
+import org.crtrmotion.cluster.NodeSettings;
+
+/**
+ * A cluster of several nodes in this JVM, each built as a real node is (through {@link NodeConfig},
+ * Artery on 127.0.0.1 with a free port, Java serialization off, so every message between nodes
+ * crosses the wire serializers): its own actor system, host agent, the VM directory's proxy, its
+ * {@link Migrations} and a {@link MigrationClient}. The first node is the seed the others join.
+ * {@link #start} returns once every node finds every other's migrations through the receptionist.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  /** One node of the cluster. */
+  public record Node(
+      String name,
+      ActorSystem<Void> system,
+      ActorRef<HostAgent.Command> hostAgent,
+      ActorRef<VmDirectory.Command> directory,
+      ActorRef<Migrations.Command> migrations,
+      MigrationClient client) {}
+
+  private final Map<String, Node> nodes;
+
+  private EmbeddedCluster(Map<String, Node> nodes) {
+    this.nodes = nodes;
+  }
+
+  /**
+   * Starts nodes named {@code names} (the first is the seed), each allowed {@code maxMemoryBytes}
+   * of guest memory.
+   *
+   * @throws IllegalStateException when a node does not come up within a minute
+   */
+  public static EmbeddedCluster start(
+      List<String> names, long maxMemoryBytes, CoordinatorSettings coordinatorSettings) {
+    Map<String, Node> nodes = new LinkedHashMap<>();
+    EmbeddedCluster cluster = new EmbeddedCluster(nodes);
+    try {
+      for (String name : names) {
+        nodes.put(name, startNode(name, maxMemoryBytes, coordinatorSettings));
+      }
+      Node seed = nodes.get(names.get(0));
+      for (Node n : nodes.values()) {
+        Cluster.get(n.system())
+            .manager()
+            .tell(Join.create(Cluster.get(seed.system()).selfMember().address()));
+      }
+      for (Node n : nodes.values()) {
+        for (String other : names) {
+          awaitMigrationsOf(n, other);
+        }
+      }
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private static Node startNode(
+      String name, long maxMemoryBytes, CoordinatorSettings coordinatorSettings) {
+    NodeConfig config =
+        NodeConfig.parse(
+            """
+            crtr.node {
+              name = "%s"
+              roles = ["host"]
+              bind { host = "127.0.0.1", port = 0 }
+              limits { max-vms = 4, max-memory = %d }
+            }
+            pekko.loglevel = WARNING
+            pekko.actor.allow-java-serialization = off
+            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+            # The cluster ends with this object's close(), not with the JVM's shutdown hook.
+            pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+            pekko.cluster.run-coordinated-shutdown-when-down = off
+            """
+                .formatted(name, maxMemoryBytes));
+    NodeSettings settings = config.settings();
+    CompletableFuture<ActorRef<HostAgent.Command>> hostAgent = new CompletableFuture<>();
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.setup(
+                ctx -> {
+                  hostAgent.complete(ctx.spawn(HostAgent.create(settings), "host-agent"));
+                  return Behaviors.empty();
+                }),
+            NodeSettings.SYSTEM_NAME,
+            config.config());
+    try {
+      ActorRef<HostAgent.Command> agent = hostAgent.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      ActorRef<VmDirectory.Command> directory = VmDirectory.init(system);
+      ActorRef<Migrations.Command> migrations =
+          system.systemActorOf(
+              Migrations.create(name, agent, directory, coordinatorSettings),
+              "migrations",
+              Props.empty());
+      return new Node(
+          name, system, agent, directory, migrations, new MigrationClient(system, migrations));
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("node " + name + " did not start: " + e, e);
+    }
+  }
+
+  /** Waits for {@code node}'s receptionist to list node {@code other}'s migrations. */
+  private static void awaitMigrationsOf(Node node, String other) {
+    CompletableFuture<Void> listed = new CompletableFuture<>();
+    Behavior<Receptionist.Listing> watcher =
+        Behaviors.receiveMessage(
+            listing -> {
+              if (listing.getServiceInstances(Migrations.key(other)).isEmpty()) {
+                return Behaviors.same();
+              }
+              listed.complete(null);
+              return Behaviors.stopped();
+            });
+    ActorRef<Receptionist.Listing> ref =
+        node.system()
+            .systemActorOf(
+                watcher, "await-migrations-" + other + "-" + System.nanoTime(), Props.empty());
+    node.system().receptionist().tell(Receptionist.subscribe(Migrations.key(other), ref));
+    try {
+      listed.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "node " + node.name() + " did not find node " + other + " within " + STARTUP, e);
+    }
+  }
+
+  public Node node(String name) {
+    Node n = nodes.get(name);
+    if (n == null) {
+      throw new IllegalArgumentException("no node " + name + " in this cluster: " + nodes.keySet());
+    }
+    return n;
+  }
+
+  public List<Node> nodes() {
+    return new ArrayList<>(nodes.values());
+  }
+
+  /**
+   * Terminates every node, the last started first and one at a time: a node leaving a cluster whose
+   * other members are leaving too waits out its exiting phase, one leaving a live cluster does not.
+   */
+  @Override
+  public void close() {
+    List<Node> reversed = new ArrayList<>(nodes.values());
+    java.util.Collections.reverse(reversed);
+    for (Node n : reversed) {
+      n.system().terminate();
+      try {
+        n.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Best effort: a node that does not end in time must not keep the others from ending.
+      }
+    }
+  }
+}
