@@ -56,7 +56,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
           AbortDone,
           TransferFailed,
           TargetTerminated,
-          Timeout {}
+          Timeout,
+          SourceStopped {}
 
   /** Cancels the migration; answered at once, the report follows when the source runs on. */
   public record Cancel(ActorRef<CancelReply> replyTo) implements Command {}
@@ -84,6 +85,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private record TargetTerminated() implements Command {}
 
   private record Timeout(String what) implements Command {}
+
+  private record SourceStopped(HostAgent.StopVmReply reply) implements Command {}
 
   /** What a coordinator needs from its node. */
   record Node(
@@ -146,6 +149,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private boolean aborting;
   private String abortReason;
   private String lateReason = ""; // committed, but the target did not confirm going live
+  private long liveAtMillis; // when the target said it went live; 0 before
+  private long firstTargetLine = -1; // the target's first live line number; -1 before it went live
+  private boolean sourceStopped; // the source's copy is gone
   private int throttlePercent;
   private int maxThrottlePercent;
   private boolean finished;
@@ -213,6 +219,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
         .onMessage(MigrationProtocol.CaughtUp.class, this::onCaughtUp)
         .onMessage(Moved.class, this::onMoved)
         .onMessage(MigrationProtocol.Live.class, this::onLive)
+        .onMessage(SourceStopped.class, this::onSourceStopped)
         .onMessage(
             MigrationProtocol.TargetFailed.class,
             m -> targetGone("the target failed: " + m.reason()))
@@ -556,7 +563,11 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     phase = Phase.COMMITTED;
     target.tell(
         new MigrationProtocol.Commit(migrationId, frozen.lines() + 1, frozen.pendingLine()));
-    node.hostAgent().tell(new HostAgent.StopMigratedVm(vmId, getContext().getSystem().ignoreRef()));
+    node.hostAgent()
+        .tell(
+            new HostAgent.StopMigratedVm(
+                vmId,
+                getContext().messageAdapter(HostAgent.StopVmReply.class, SourceStopped::new)));
     engine.close();
     timers.cancel("deadline");
     timers.startSingleTimer(
@@ -564,14 +575,36 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     return this;
   }
 
+  /**
+   * The report waits for both ends of the hand-over, so that whoever reads it finds the target live
+   * and the source's copy gone; the downtime ends when the target went live.
+   */
   private Behavior<Command> onLive(MigrationProtocol.Live m) {
     if (!committed) {
       return this;
     }
-    return finish(Outcome.COMMITTED, lateReason, m.firstLineNumber());
+    liveAtMillis = millisClock.getAsLong();
+    firstTargetLine = m.firstLineNumber();
+    if (sourceStopped) {
+      return finish(Outcome.COMMITTED, lateReason, firstTargetLine);
+    }
+    timers.startSingleTimer(
+        "live", new Timeout("no word of the source's copy stopping"), node.settings().askTimeout());
+    return this;
+  }
+
+  private Behavior<Command> onSourceStopped(SourceStopped m) {
+    sourceStopped = true;
+    if (m.reply() instanceof HostAgent.StopRefused refused) {
+      lateReason = "committed, but the source's copy did not stop: " + refused.reason();
+    }
+    return firstTargetLine >= 0 ? finish(Outcome.COMMITTED, lateReason, firstTargetLine) : this;
   }
 
   private Behavior<Command> targetGone(String why) {
+    if (committed && firstTargetLine >= 0) {
+      return this; // live already: its coordinator's work is done
+    }
     if (committed) {
       lateReason = "committed, but " + why;
       return finish(Outcome.COMMITTED, lateReason, 0);
@@ -581,7 +614,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
 
   private Behavior<Command> onTimeout(Timeout m) {
     if (committed) {
-      return finish(Outcome.COMMITTED, "committed, but " + m.what(), 0);
+      return finish(Outcome.COMMITTED, "committed, but " + m.what(), Math.max(0, firstTargetLine));
     }
     return abort(m.what() + " passed in phase " + phase);
   }
@@ -647,7 +680,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     long now = millisClock.getAsLong();
     long pausedAt =
         engine == null ? freezeStartMillis : engine.pausedAtMillis().orElse(freezeStartMillis);
-    long downtime = outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - pausedAt : 0;
+    long liveAt = liveAtMillis > 0 ? liveAtMillis : now;
+    long downtime = outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? liveAt - pausedAt : 0;
     MigrationReport report =
         new MigrationReport(
             migrationId,
