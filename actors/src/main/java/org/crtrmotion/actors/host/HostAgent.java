@@ -49,7 +49,12 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
           VmStartAnswered,
           VmStopAnswered,
           VmTerminated,
-          OfferExpired {}
+          OfferExpired,
+          StartConfiguredVm,
+          GetVm,
+          StartReplica,
+          StopMigratedVm,
+          WatchConsoles {}
 
   /**
    * Starts a VM on this node.
@@ -128,6 +133,54 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   /** The migration was aborted or is done with the reservation; unknown ids are ignored. */
   public record ReleaseOffer(String migrationId) implements Command, ClusterMessage {}
 
+  // ---- local to the node (migration coordinators, tests): never cross nodes
+
+  /**
+   * As {@link StartVm}, with the whole machine configuration (time mode included) and the guest
+   * thread's slice ({@link VmSpec#sliceInstructions()}; 0 for the default). A recording source
+   * hands its trace over once per slice, so an idle guest in host time wants short slices.
+   */
+  public record StartConfiguredVm(
+      String image, MachineConfig config, long sliceInstructions, ActorRef<StartVmReply> replyTo)
+      implements Command {}
+
+  /** The VM actor and what it was started from, for a migration of it. */
+  public record GetVm(String vmId, ActorRef<VmHandle> replyTo) implements Command {}
+
+  /**
+   * @param ref null when there is no such VM here
+   */
+  public record VmHandle(
+      String vmId, String node, String image, VmSpec spec, ActorRef<VmActor.Command> ref) {
+    public boolean found() {
+      return ref != null;
+    }
+  }
+
+  /**
+   * Spawns a migration's target copy of a VM (keeping its id) as a child, in place of the
+   * reservation {@code migrationId} held; the reply names the new VM actor, not yet started.
+   */
+  public record StartReplica(
+      String migrationId,
+      VmSpec spec,
+      String image,
+      VmActor.Replica replica,
+      ActorRef<VmHandle> replyTo)
+      implements Command {}
+
+  /**
+   * Stops a VM that migrated away ({@link VmActor.StopMigrated}): its capacity is freed and its
+   * unfinished console line is left to the target.
+   */
+  public record StopMigratedVm(String vmId, ActorRef<StopVmReply> replyTo) implements Command {}
+
+  /**
+   * Subscribes {@code watcher} to the console of every VM on this node, now and later (a
+   * migration's copy from the moment it is spawned, so that none of its live lines is missed).
+   */
+  public record WatchConsoles(ActorRef<VmActor.VmEvent> watcher) implements Command {}
+
   private record VmStartAnswered(
       String vmId, VmActor.Reply reply, Throwable failure, ActorRef<StartVmReply> replyTo)
       implements Command {}
@@ -136,11 +189,12 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
       String vmId, VmActor.Reply reply, Throwable failure, ActorRef<StopVmReply> replyTo)
       implements Command {}
 
-  private record VmTerminated(String vmId) implements Command {}
+  private record VmTerminated(String vmId, ActorRef<VmActor.Command> ref) implements Command {}
 
   private record OfferExpired(String migrationId) implements Command {}
 
-  private record Vm(String vmId, String image, long memoryBytes, ActorRef<VmActor.Command> ref) {}
+  private record Vm(
+      String vmId, String image, long memoryBytes, VmSpec spec, ActorRef<VmActor.Command> ref) {}
 
   public static Behavior<Command> create(NodeSettings settings) {
     return Behaviors.setup(
@@ -157,6 +211,8 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   private final Map<String, Vm> vms = new HashMap<>();
   private final Map<String, Reservation> reservations = new HashMap<>();
   private long vmsStarted;
+  private long replicasSpawned;
+  private final List<ActorRef<VmActor.VmEvent>> consoleWatchers = new ArrayList<>();
 
   private HostAgent(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings) {
@@ -172,12 +228,26 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
         .onMessage(VmStartAnswered.class, this::onStartAnswered)
         .onMessage(StopVm.class, this::onStopVm)
         .onMessage(VmStopAnswered.class, this::onStopAnswered)
-        .onMessage(VmTerminated.class, m -> onVmTerminated(m.vmId()))
+        .onMessage(VmTerminated.class, this::onVmTerminated)
         .onMessage(ListVms.class, this::onListVms)
         .onMessage(GetCapacity.class, m -> reply(m.replyTo(), capacity()))
         .onMessage(OfferMigration.class, this::onOffer)
         .onMessage(ReleaseOffer.class, m -> release(m.migrationId()))
         .onMessage(OfferExpired.class, m -> release(m.migrationId()))
+        .onMessage(
+            StartConfiguredVm.class,
+            m ->
+                startVm(
+                    m.image(),
+                    m.config(),
+                    m.sliceInstructions() > 0
+                        ? m.sliceInstructions()
+                        : VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
+                    m.replyTo()))
+        .onMessage(GetVm.class, this::onGetVm)
+        .onMessage(StartReplica.class, this::onStartReplica)
+        .onMessage(StopMigratedVm.class, m -> stopVm(m.vmId(), m.replyTo(), true))
+        .onMessage(WatchConsoles.class, this::onWatchConsoles)
         .build();
   }
 
@@ -187,35 +257,85 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   }
 
   private Behavior<Command> onStartVm(StartVm m) {
-    String full = fullFor(m.memoryBytes());
+    MachineConfig config;
+    try {
+      config =
+          MachineConfig.defaults()
+              .withRamBytes(m.memoryBytes())
+              .withBootargs(m.bootargs().isEmpty() ? null : m.bootargs());
+    } catch (IllegalArgumentException e) {
+      return reply(m.replyTo(), new StartRefused(e.getMessage()));
+    }
+    return startVm(m.image(), config, VmSpec.DEFAULT_SLICE_INSTRUCTIONS, m.replyTo());
+  }
+
+  private Behavior<Command> startVm(
+      String image, MachineConfig config, long slice, ActorRef<StartVmReply> replyTo) {
+    String full = fullFor(config.ramBytes());
     if (full != null) {
-      return reply(m.replyTo(), new StartRefused(full));
+      return reply(replyTo, new StartRefused(full));
     }
     VmSpec spec;
     String vmId = settings.name() + "-vm-" + (vmsStarted + 1);
     try {
-      MachineConfig config =
-          MachineConfig.defaults()
-              .withRamBytes(m.memoryBytes())
-              .withBootargs(m.bootargs().isEmpty() ? null : m.bootargs());
-      spec = new VmSpec(vmId, config, new BootPlan.BareMetal(GuestImages.load(m.image())));
+      spec = new VmSpec(vmId, config, new BootPlan.BareMetal(GuestImages.load(image)), slice);
     } catch (IllegalArgumentException e) {
-      return reply(m.replyTo(), new StartRefused(e.getMessage()));
+      return reply(replyTo, new StartRefused(e.getMessage()));
     }
     vmsStarted++;
     ActorRef<VmActor.Command> vm =
         getContext()
             .spawn(VmActor.create(spec), vmId, DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
-    getContext().watchWith(vm, new VmTerminated(vmId));
-    vms.put(vmId, new Vm(vmId, m.image(), m.memoryBytes(), vm));
+    getContext().watchWith(vm, new VmTerminated(vmId, vm));
+    watchConsole(vm);
+    vms.put(vmId, new Vm(vmId, image, config.ramBytes(), spec, vm));
     getContext()
         .ask(
             VmActor.Reply.class,
             vm,
             BOOT_TIMEOUT,
             VmActor.Start::new,
-            (reply, failure) -> new VmStartAnswered(vmId, reply, failure, m.replyTo()));
+            (reply, failure) -> new VmStartAnswered(vmId, reply, failure, replyTo));
     return this;
+  }
+
+  private Behavior<Command> onWatchConsoles(WatchConsoles m) {
+    consoleWatchers.add(m.watcher());
+    vms.values().forEach(vm -> vm.ref().tell(new VmActor.Subscribe(m.watcher())));
+    return this;
+  }
+
+  private void watchConsole(ActorRef<VmActor.Command> vm) {
+    consoleWatchers.forEach(w -> vm.tell(new VmActor.Subscribe(w)));
+  }
+
+  private Behavior<Command> onGetVm(GetVm m) {
+    Vm vm = vms.get(m.vmId());
+    return reply(
+        m.replyTo(),
+        vm == null
+            ? new VmHandle(m.vmId(), settings.name(), "", null, null)
+            : new VmHandle(vm.vmId(), settings.name(), vm.image(), vm.spec(), vm.ref()));
+  }
+
+  private Behavior<Command> onStartReplica(StartReplica m) {
+    String vmId = m.spec().vmId();
+    if (vms.containsKey(vmId)) {
+      return reply(m.replyTo(), new VmHandle(vmId, settings.name(), m.image(), m.spec(), null));
+    }
+    release(m.migrationId()); // the replica takes the reserved capacity's place
+    replicasSpawned++;
+    // A VM that comes back keeps its id; its actor name is new, the old one may still be stopping.
+    ActorRef<VmActor.Command> vm =
+        getContext()
+            .spawn(
+                VmActor.createReplica(m.spec(), m.replica()),
+                vmId + "-replica-" + replicasSpawned,
+                DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
+    getContext().watchWith(vm, new VmTerminated(vmId, vm));
+    watchConsole(vm);
+    vms.put(vmId, new Vm(vmId, m.image(), m.spec().config().ramBytes(), m.spec(), vm));
+    return reply(m.replyTo(), new VmHandle(vmId, settings.name(), m.image(), m.spec(), vm));
   }
 
   private Behavior<Command> onStartAnswered(VmStartAnswered m) {
@@ -234,18 +354,21 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   }
 
   private Behavior<Command> onStopVm(StopVm m) {
-    Vm vm = vms.get(m.vmId());
+    return stopVm(m.vmId(), m.replyTo(), false);
+  }
+
+  private Behavior<Command> stopVm(String vmId, ActorRef<StopVmReply> replyTo, boolean migrated) {
+    Vm vm = vms.get(vmId);
     if (vm == null) {
-      return reply(
-          m.replyTo(), new StopRefused(m.vmId(), "no VM " + m.vmId() + " on " + settings.name()));
+      return reply(replyTo, new StopRefused(vmId, "no VM " + vmId + " on " + settings.name()));
     }
     getContext()
         .ask(
             VmActor.Reply.class,
             vm.ref(),
             STOP_TIMEOUT,
-            VmActor.Stop::new,
-            (reply, failure) -> new VmStopAnswered(m.vmId(), reply, failure, m.replyTo()));
+            migrated ? VmActor.StopMigrated::new : VmActor.Stop::new,
+            (reply, failure) -> new VmStopAnswered(vmId, reply, failure, replyTo));
     return this;
   }
 
@@ -258,8 +381,9 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     return reply(m.replyTo(), new StopRefused(m.vmId(), reason));
   }
 
-  private Behavior<Command> onVmTerminated(String vmId) {
-    vms.remove(vmId);
+  private Behavior<Command> onVmTerminated(VmTerminated m) {
+    // A VM that migrated away and came back has a new actor under the same id: keep that one.
+    vms.computeIfPresent(m.vmId(), (id, vm) -> vm.ref().equals(m.ref()) ? null : vm);
     return this;
   }
 

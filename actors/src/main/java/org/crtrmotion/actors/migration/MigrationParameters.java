@@ -132,6 +132,18 @@ public record MigrationParameters(
         deadline);
   }
 
+  public MigrationParameters withConvergenceWindow(int rounds) {
+    return new MigrationParameters(
+        strategy,
+        downtimeLimit,
+        maxBandwidthBytesPerSecond,
+        autoConverge,
+        onNonConvergence,
+        rounds,
+        maxRounds,
+        deadline);
+  }
+
   public MigrationParameters withMaxRounds(int value) {
     return new MigrationParameters(
         strategy,

@@ -32,6 +32,19 @@ final class ConsoleLines implements Uart16550.Output {
     }
   }
 
+  /** The bytes of the line not yet ended: what a migrated VM's target carries on with. */
+  byte[] pending() {
+    return line.toByteArray();
+  }
+
+  /**
+   * Starts with the source's unfinished line: the target's next bytes complete it, so the line the
+   * source began is emitted once, here, whole.
+   */
+  void carryOn(byte[] pending) {
+    line.write(pending, 0, pending.length);
+  }
+
   /** Emits what is buffered as a last, unterminated line (at the guest's end). */
   void flush() {
     if (line.size() > 0) {

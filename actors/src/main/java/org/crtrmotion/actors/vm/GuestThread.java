@@ -1,13 +1,20 @@
 package org.crtrmotion.actors.vm;
 
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.crtrmotion.streams.RecorderSource;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
+import org.crtrmotion.vm.input.GrowingFeed;
+import org.crtrmotion.vm.input.ListFeed;
 import org.crtrmotion.vm.machine.BootException;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.machine.StopReason;
 
 /**
  * The body of a VM's own thread: boots the machine, runs it in slices of {@link
@@ -18,7 +25,17 @@ import org.crtrmotion.vm.machine.RunResult;
 final class GuestThread implements Runnable {
 
   /** What the actor asks of the guest thread. */
-  sealed interface Order permits Pause, Resume, ReadStatus, TakeCheckpoint, ReadDigest, Stop {}
+  sealed interface Order
+      permits Pause,
+          Resume,
+          ReadStatus,
+          TakeCheckpoint,
+          ReadDigest,
+          Stop,
+          BeginRecording,
+          Freeze,
+          StopRecording,
+          GoLive {}
 
   record Pause(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
@@ -32,6 +49,16 @@ final class GuestThread implements Runnable {
 
   record Stop() implements Order {}
 
+  // ---- migration (CR/TR): the source records and freezes, the replica replays and goes live
+
+  record BeginRecording(int bufferSegments, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record Freeze(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record StopRecording(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record GoLive(byte[] pendingLine, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
   private final VmSpec spec;
   private final ActorRef<VmActor.Command> actor;
   private final LongSupplier nanoClock;
@@ -39,13 +66,34 @@ final class GuestThread implements Runnable {
   // Unbounded, but the actor queues at most one order per command it receives.
   private final BlockingQueue<Order> orders = new LinkedBlockingQueue<>();
   private volatile Machine machine; // set once booted; read by stop() on the actor's thread
+  private final VmActor.Replica replica; // null: the VM boots from its image
+  // Completed by the replica's restore, or failed by stop() so that a stop never waits for it.
+  private final CompletableFuture<Machine> restoring = new CompletableFuture<>();
+  // A migrated source's unfinished line now belongs to the target: not flushed at the end.
+  private volatile boolean keepPendingLine;
 
   // Guest thread only.
   private boolean paused;
   private RunResult ended;
+  private RecorderSource recording; // the source of a CR/TR migration, while it records
+  private GuardedRecorder recorder; // what the machine shows its inputs to while recording
+  private boolean replaying; // a replica that has not reached the end of its trace
+  private boolean live; // a replica told to go live
+  private long replayedInstructions;
+  private long replayBusyNanos;
 
   GuestThread(VmSpec spec, ActorRef<VmActor.Command> actor, LongSupplier nanoClock) {
+    this(spec, null, actor, nanoClock);
+  }
+
+  /** A replica: restored by {@code replica}, replaying its feed until told to go live. */
+  GuestThread(
+      VmSpec spec,
+      VmActor.Replica replica,
+      ActorRef<VmActor.Command> actor,
+      LongSupplier nanoClock) {
     this.spec = spec;
+    this.replica = replica;
     this.actor = actor;
     this.nanoClock = nanoClock;
     this.console = new ConsoleLines(line -> actor.tell(new VmActor.GuestLine(line)));
@@ -66,6 +114,20 @@ final class GuestThread implements Runnable {
     if (m != null) {
       m.requestStop();
     }
+    if (replica != null) {
+      // A replica may wait for its checkpoint or for more trace: wake it.
+      restoring.completeExceptionally(new IllegalStateException("the VM is stopping"));
+      replica.feed().fail(new IllegalStateException("the VM is stopping"));
+    }
+  }
+
+  /**
+   * Ends the thread as {@link #stop()} does, but keeps the console's unfinished line to itself: the
+   * VM migrated and that line goes on at the target. Any thread.
+   */
+  void stopMigrated() {
+    keepPendingLine = true;
+    stop();
   }
 
   @Override
@@ -74,13 +136,17 @@ final class GuestThread implements Runnable {
     try {
       Machine m;
       try {
-        m = Machine.boot(spec.config(), spec.plan(), console);
+        m = replica == null ? Machine.boot(spec.config(), spec.plan(), console) : restore();
       } catch (BootException | RuntimeException e) {
         actor.tell(
             new VmActor.GuestBootFailed("cannot boot " + spec.vmId() + ": " + e.getMessage()));
         return;
       }
       machine = m;
+      if (replica != null) {
+        m.replay(replica.feed(), false); // an empty feed only means "not yet": never go live on it
+        replaying = true;
+      }
       actor.tell(new VmActor.GuestBooted());
       try {
         loop(m);
@@ -90,8 +156,34 @@ final class GuestThread implements Runnable {
     } catch (InterruptedException e) {
       // Only the JVM interrupts this thread (at shutdown): end as for a stop.
     } finally {
-      console.flush();
+      if (!keepPendingLine) {
+        console.flush();
+      }
       actor.tell(new VmActor.GuestExited(instructions));
+    }
+  }
+
+  private Machine restore() throws InterruptedException {
+    replica
+        .restore()
+        .apply(console)
+        .whenComplete(
+            (m, failure) -> {
+              if (failure != null) {
+                restoring.completeExceptionally(failure);
+              } else if (!restoring.complete(m)) {
+                m.requestStop(); // stopped meanwhile: nobody will run it
+              }
+            });
+    try {
+      return restoring.get();
+    } catch (ExecutionException e) {
+      Throwable cause =
+          e.getCause() instanceof java.util.concurrent.CompletionException c
+              ? c.getCause()
+              : e.getCause();
+      throw new IllegalStateException(
+          "cannot restore the checkpoint: " + cause.getMessage(), cause);
     }
   }
 
@@ -105,10 +197,15 @@ final class GuestThread implements Runnable {
         carryOut(order, m);
         continue;
       }
+      if (replaying) {
+        replayStep(m);
+        continue;
+      }
       RunResult r = m.run(m.instructionsRetired() + spec.sliceInstructions());
       switch (r.reason()) {
         case INSTRUCTION_LIMIT -> {
-          // A slice done.
+          // A slice done; the target may replay this far.
+          coverRecording(m);
         }
         case STOPPED -> {
           // Our stop request, whose Stop order is already queued; or an interrupt that the
@@ -126,6 +223,70 @@ final class GuestThread implements Runnable {
     }
   }
 
+  /**
+   * Lets the target replay as far as the guest ran. A trace stream that is gone (the migration is
+   * failing) ends the recording here, never the guest: the coordinator aborts and the VM runs on.
+   */
+  private void coverRecording(Machine m) {
+    if (recording == null) {
+      return;
+    }
+    RuntimeException failure = recorder.failure();
+    if (failure == null) {
+      try {
+        recording.coverTo(m.instructionsRetired());
+        return;
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    m.record(null);
+    recording = null;
+    recorder = null;
+  }
+
+  /**
+   * One slice of replay: as far as the trace covers, at most a slice, so that orders are looked at
+   * between two slices as for a live guest. At the end of the trace the replica has caught up and
+   * waits, paused, to go live.
+   */
+  private void replayStep(Machine m) throws InterruptedException {
+    GrowingFeed feed = replica.feed();
+    long at = m.instructionsRetired();
+    GrowingFeed.Coverage covered;
+    try {
+      covered = feed.awaitCoverageBeyond(at);
+    } catch (IllegalStateException e) {
+      replayEnded(new RunResult(StopReason.STOPPED, 0, at, e.getMessage()));
+      return;
+    }
+    if (covered.icount() <= at) {
+      replaying = false;
+      paused = true;
+      actor.tell(new VmActor.GuestCaughtUp(at, m.digest(), m.outputDigest()));
+      return;
+    }
+    long start = nanoClock.getAsLong();
+    RunResult r = m.run(Math.min(covered.icount(), at + spec.sliceInstructions()));
+    replayBusyNanos += nanoClock.getAsLong() - start;
+    replayedInstructions += m.instructionsRetired() - at;
+    if (r.reason() != StopReason.INSTRUCTION_LIMIT) {
+      replayEnded(r);
+      return;
+    }
+    long rate = replayBusyNanos <= 0 ? 0 : (long) (replayedInstructions * 1e9 / replayBusyNanos);
+    actor.tell(new VmActor.GuestReplayed(m.instructionsRetired(), rate));
+  }
+
+  /** The replay cannot go on (a stop, a failed trace stream, a divergence): say why, then wait. */
+  private void replayEnded(RunResult r) {
+    replaying = false;
+    ended = r;
+    if (!(orders.peek() instanceof Stop)) {
+      actor.tell(new VmActor.GuestReplayFailed(r.detail()));
+    }
+  }
+
   private void carryOut(Order order, Machine m) {
     String id = spec.vmId();
     long at = m.instructionsRetired();
@@ -137,7 +298,11 @@ final class GuestThread implements Runnable {
         answer(new VmActor.Status(id, VmState.PAUSED, at, ""), p.replyTo());
       }
     } else if (order instanceof Resume r) {
-      if (ended != null) {
+      if (replica != null && !live) {
+        answer(
+            new VmActor.Refused(id, "resume", "a replica runs on only when told to go live"),
+            r.replyTo());
+      } else if (ended != null) {
         answer(
             new VmActor.Refused(id, "resume", "the guest ended: " + ended.detail()), r.replyTo());
       } else {
@@ -153,7 +318,91 @@ final class GuestThread implements Runnable {
       Checkpoint checkpoint = m.checkpoint();
       long pauseNanos = nanoClock.getAsLong() - start;
       answer(new VmActor.CheckpointTaken(id, checkpoint, pauseNanos), c.replyTo());
+    } else {
+      carryOutMigration(order, m, at);
     }
+  }
+
+  private void carryOutMigration(Order order, Machine m, long at) {
+    String id = spec.vmId();
+    if (order instanceof BeginRecording b) {
+      String why = cannotRecord();
+      if (why != null) {
+        answer(new VmActor.Refused(id, "begin recording", why), b.replyTo());
+        return;
+      }
+      long start = nanoClock.getAsLong();
+      Checkpoint checkpoint = m.checkpoint();
+      RecorderSource trace = RecorderSource.start(at, b.bufferSegments());
+      recorder = new GuardedRecorder(trace.recorder());
+      m.record(recorder);
+      m.restartOutputDigest(); // the target's output digest starts at the checkpoint too
+      long pauseNanos = nanoClock.getAsLong() - start;
+      recording = trace;
+      answer(new VmActor.RecordingStarted(id, checkpoint, trace, pauseNanos), b.replyTo());
+    } else if (order instanceof Freeze f) {
+      if (recording == null) {
+        answer(new VmActor.Refused(id, "freeze", "the VM is not recording"), f.replyTo());
+        return;
+      }
+      paused = true;
+      try {
+        if (recorder.failure() != null) {
+          throw recorder.failure();
+        }
+        recording.finish(at);
+      } catch (RuntimeException e) {
+        // The stream is gone: the trace cannot end at F. Still frozen; the coordinator aborts.
+      }
+      recording = null;
+      recorder = null;
+      m.record(null);
+      answer(
+          new VmActor.Frozen(id, at, m.digest(), m.outputDigest(), 0, console.pending()),
+          f.replyTo());
+    } else if (order instanceof StopRecording s) {
+      // An aborted migration: the source runs on live, as if nothing had happened.
+      if (recording != null) {
+        m.record(null);
+        recording = null;
+        recorder = null;
+      }
+      if (ended == null) {
+        paused = false;
+      }
+      answer(status(at), s.replyTo());
+    } else if (order instanceof GoLive g) {
+      if (replica == null || replaying || ended != null || live) {
+        String why =
+            replica == null
+                ? "the VM is not a replica"
+                : replaying
+                    ? "the replica has not caught up"
+                    : live ? "the VM is already live" : "the replay ended: " + ended.detail();
+        answer(new VmActor.Refused(id, "go live", why), g.replyTo());
+        return;
+      }
+      // An empty feed that ends here: at its first look the clock attaches the host again and
+      // output is no longer suppressed.
+      m.replay(new ListFeed(List.of()), true);
+      console.carryOn(g.pendingLine());
+      paused = false;
+      live = true;
+      answer(new VmActor.Status(id, VmState.RUNNING, at, ""), g.replyTo());
+    }
+  }
+
+  private String cannotRecord() {
+    if (ended != null) {
+      return "the guest ended: " + ended.detail();
+    }
+    if (recording != null) {
+      return "the VM is already recording";
+    }
+    if (replica != null && !live) {
+      return "the VM is a replica that has not gone live";
+    }
+    return paused ? "the VM is paused" : null;
   }
 
   private VmActor.Status status(long at) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -12,7 +14,11 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.crtrmotion.streams.RecorderSource;
+import org.crtrmotion.vm.board.Uart16550;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
+import org.crtrmotion.vm.input.GrowingFeed;
+import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.RunResult;
 import org.crtrmotion.vm.machine.StopReason;
 import org.crtrmotion.vm.state.StateDigest;
@@ -44,7 +50,15 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
           GuestEnded,
           GuestAnswered,
           GuestExited,
-          SubscriberTerminated {}
+          SubscriberTerminated,
+          BeginRecording,
+          Freeze,
+          StopRecording,
+          GoLive,
+          StopMigrated,
+          GuestReplayed,
+          GuestCaughtUp,
+          GuestReplayFailed {}
 
   /** Boots the guest and runs it; the reply comes once it is booted. */
   public record Start(ActorRef<Reply> replyTo) implements Command {}
@@ -76,8 +90,101 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   /** Console lines and the guest's end from now on go to {@code subscriber}. */
   public record Subscribe(ActorRef<VmEvent> subscriber) implements Command {}
 
+  // ---- migration by checkpoint and trace (CR/TR-Motion), all carried out between two slices
+
+  /**
+   * Source: a checkpoint and, at the same instruction count, the start of a recording of every
+   * input from there on; the reply is {@link RecordingStarted}. After each slice the recording
+   * covers the instructions run, so the target may replay that far.
+   *
+   * @param bufferSegments segments the trace stream may leave waiting before the guest waits
+   */
+  public record BeginRecording(int bufferSegments, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Source: pauses the guest and ends its trace at the instruction count F it stopped at; the reply
+   * is {@link Frozen} with the state digest at F.
+   */
+  public record Freeze(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Source of an aborted migration: stops recording and runs on live, paused or not; replies with
+   * the {@link Status}.
+   */
+  public record StopRecording(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Replica that caught up: replays no more, takes host inputs and emits output from now on; its
+   * console lines go on from {@code nextLineNumber}, starting with the source's unfinished line.
+   */
+  public record GoLive(long nextLineNumber, byte[] pendingLine, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /**
+   * Source of a committed migration: ends as {@link Stop} does, but its unfinished console line is
+   * not emitted: it belongs to the target now.
+   */
+  public record StopMigrated(ActorRef<Reply> replyTo) implements Command {}
+
   /** Replies to commands. */
-  public sealed interface Reply permits Status, Refused, CheckpointTaken, Digest {}
+  public sealed interface Reply
+      permits Status, Refused, CheckpointTaken, Digest, RecordingStarted, Frozen {}
+
+  /**
+   * The recording began at the checkpoint's instruction count; the trace's segments come out of
+   * {@code trace.source()}. The receiver closes the checkpoint when done with it.
+   */
+  public record RecordingStarted(
+      String vmId, Checkpoint checkpoint, RecorderSource trace, long pauseNanos) implements Reply {
+    public long instructions() {
+      return checkpoint.instructions();
+    }
+  }
+
+  /**
+   * The guest is paused at {@code instructions} (F) and its trace ends there.
+   *
+   * @param outputDigest of the console bytes since the recording began
+   * @param lines console lines emitted so far: the target's first live line is {@code lines + 1}
+   * @param pendingLine the bytes of the line not yet ended, which the target carries on with
+   */
+  public record Frozen(
+      String vmId,
+      long instructions,
+      StateDigest digest,
+      long outputDigest,
+      long lines,
+      byte[] pendingLine)
+      implements Reply {}
+
+  /**
+   * What a replica is restored from and replays, and who hears how the replay goes.
+   *
+   * @param restore called once on the guest thread with the console: the restored machine
+   * @param feed the trace as it arrives
+   */
+  public record Replica(
+      Function<Uart16550.Output, CompletionStage<Machine>> restore,
+      GrowingFeed feed,
+      ActorRef<ReplicaEvent> listener) {}
+
+  /** What a replica's listener is told. */
+  public sealed interface ReplicaEvent permits Replayed, CaughtUp, ReplayFailed {}
+
+  /**
+   * Progress of the replay.
+   *
+   * @param instructionsPerSecond replay speed while it had trace to replay (waits excluded)
+   */
+  public record Replayed(String vmId, long instructions, long instructionsPerSecond)
+      implements ReplicaEvent {}
+
+  /** The replica reached the end of the trace, F, with this state and output digest. */
+  public record CaughtUp(String vmId, long instructions, StateDigest digest, long outputDigest)
+      implements ReplicaEvent {}
+
+  /** The replay cannot go on: a failed trace stream or restore, a divergence. */
+  public record ReplayFailed(String vmId, String reason) implements ReplicaEvent {}
 
   /**
    * @param instructions retired instructions at the moment the state was read
@@ -132,6 +239,13 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
 
   record GuestExited(long instructions) implements Command {}
 
+  record GuestReplayed(long instructions, long instructionsPerSecond) implements Command {}
+
+  record GuestCaughtUp(long instructions, StateDigest digest, long outputDigest)
+      implements Command {}
+
+  record GuestReplayFailed(String reason) implements Command {}
+
   private record SubscriberTerminated(ActorRef<VmEvent> subscriber) implements Command {}
 
   private record Deferred(String command, GuestThread.Order order, ActorRef<Reply> replyTo) {}
@@ -146,14 +260,23 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   /**
+   * A migration's target copy: {@link Start} restores it through {@code replica} (the reply comes
+   * once restored) and it replays, reporting to the replica's listener, until {@link GoLive}.
+   */
+  public static Behavior<Command> createReplica(VmSpec spec, Replica replica) {
+    return Behaviors.setup(ctx -> new VmActor(ctx, spec, System::nanoTime, replica));
+  }
+
+  /**
    * @param nanoClock what checkpoint pauses are measured with
    */
   public static Behavior<Command> create(VmSpec spec, LongSupplier nanoClock) {
-    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock));
+    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock, null));
   }
 
   private final VmSpec spec;
   private final LongSupplier nanoClock;
+  private final Replica replica; // null unless a migration's target copy
   private final Set<ActorRef<VmEvent>> subscribers = new HashSet<>();
   private final List<ActorRef<Reply>> startWaiters = new ArrayList<>();
   private final List<ActorRef<Reply>> stopWaiters = new ArrayList<>();
@@ -166,10 +289,11 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   private long lines;
   private long lastInstructions;
 
-  private VmActor(ActorContext<Command> ctx, VmSpec spec, LongSupplier nanoClock) {
+  private VmActor(ActorContext<Command> ctx, VmSpec spec, LongSupplier nanoClock, Replica replica) {
     super(ctx);
     this.spec = spec;
     this.nanoClock = nanoClock;
+    this.replica = replica;
   }
 
   @Override
@@ -188,6 +312,23 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
             GetDigest.class,
             m -> order("digest", new GuestThread.ReadDigest(m.replyTo()), m.replyTo()))
         .onMessage(Stop.class, this::onStop)
+        .onMessage(
+            BeginRecording.class,
+            m ->
+                order(
+                    "begin recording",
+                    new GuestThread.BeginRecording(m.bufferSegments(), m.replyTo()),
+                    m.replyTo()))
+        .onMessage(
+            Freeze.class, m -> order("freeze", new GuestThread.Freeze(m.replyTo()), m.replyTo()))
+        .onMessage(
+            StopRecording.class,
+            m -> order("stop recording", new GuestThread.StopRecording(m.replyTo()), m.replyTo()))
+        .onMessage(GoLive.class, this::onGoLive)
+        .onMessage(StopMigrated.class, this::onStopMigrated)
+        .onMessage(GuestReplayed.class, this::onReplayed)
+        .onMessage(GuestCaughtUp.class, this::onCaughtUp)
+        .onMessage(GuestReplayFailed.class, this::onReplayFailed)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(SubscriberTerminated.class, m -> unsubscribe(m.subscriber()))
         .onMessage(GuestBooted.class, m -> onBooted())
@@ -205,7 +346,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       m.replyTo().tell(new Refused(spec.vmId(), "start", "already started (" + state + ")"));
       return this;
     }
-    guest = new GuestThread(spec, getContext().getSelf(), nanoClock);
+    guest = new GuestThread(spec, replica, getContext().getSelf(), nanoClock);
     thread = new Thread(guest, threadName(spec.vmId()));
     thread.setDaemon(true); // a forgotten VM must not keep the JVM alive
     startWaiters.add(m.replyTo());
@@ -236,9 +377,16 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   private Behavior<Command> order(String command, GuestThread.Order order, ActorRef<Reply> to) {
+    return order(command, order, to, () -> {});
+  }
+
+  /** {@code beforeOrder} runs on the actor just before the order goes to a live guest thread. */
+  private Behavior<Command> order(
+      String command, GuestThread.Order order, ActorRef<Reply> to, Runnable beforeOrder) {
     if (stopping()) {
       to.tell(new Refused(spec.vmId(), command, "the VM is stopping"));
     } else if (guestLoopLive()) {
+      beforeOrder.run();
       guest.order(order);
     } else if (booting()) {
       deferred.add(new Deferred(command, order, to));
@@ -271,6 +419,56 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
     return this;
   }
 
+  private Behavior<Command> onStopMigrated(StopMigrated m) {
+    if (guestThreadLive()) {
+      guest.stopMigrated();
+      stopWaiters.add(m.replyTo());
+      return this;
+    }
+    return onStop(new Stop(m.replyTo()));
+  }
+
+  private Behavior<Command> onGoLive(GoLive m) {
+    if (m.nextLineNumber() < 1) {
+      m.replyTo()
+          .tell(
+              new Refused(
+                  spec.vmId(), "go live", "line numbers start at 1, not " + m.nextLineNumber()));
+      return this;
+    }
+    return order(
+        "go live",
+        new GuestThread.GoLive(m.pendingLine(), m.replyTo()),
+        m.replyTo(),
+        () -> lines = m.nextLineNumber() - 1);
+  }
+
+  private Behavior<Command> onReplayed(GuestReplayed m) {
+    lastInstructions = m.instructions();
+    tellListener(new Replayed(spec.vmId(), m.instructions(), m.instructionsPerSecond()));
+    return this;
+  }
+
+  private Behavior<Command> onCaughtUp(GuestCaughtUp m) {
+    lastInstructions = m.instructions();
+    state = VmState.PAUSED;
+    tellListener(new CaughtUp(spec.vmId(), m.instructions(), m.digest(), m.outputDigest()));
+    return this;
+  }
+
+  private Behavior<Command> onReplayFailed(GuestReplayFailed m) {
+    state = VmState.ENDED;
+    detail = m.reason();
+    tellListener(new ReplayFailed(spec.vmId(), m.reason()));
+    return this;
+  }
+
+  private void tellListener(ReplicaEvent event) {
+    if (replica != null) {
+      replica.listener().tell(event);
+    }
+  }
+
   private Behavior<Command> onSubscribe(Subscribe m) {
     if (subscribers.add(m.subscriber())) {
       getContext().watchWith(m.subscriber(), new SubscriberTerminated(m.subscriber()));
@@ -284,7 +482,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   private Behavior<Command> onBooted() {
-    state = VmState.RUNNING;
+    state = replica != null ? VmState.REPLAYING : VmState.RUNNING;
     startWaiters.forEach(w -> w.tell(new Status(spec.vmId(), state, 0, "")));
     startWaiters.clear();
     // Orders given while it booted go first; behind a stop they would wait forever.
@@ -331,6 +529,20 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   private Behavior<Command> onAnswered(GuestAnswered m) {
+    if (m.reply() instanceof Frozen f) {
+      // Every line the guest thread sent before this answer has been counted here.
+      state = VmState.PAUSED;
+      m.replyTo()
+          .tell(
+              new Frozen(
+                  f.vmId(),
+                  f.instructions(),
+                  f.digest(),
+                  f.outputDigest(),
+                  lines,
+                  f.pendingLine()));
+      return this;
+    }
     if (m.reply() instanceof Status s) {
       // The guest thread's word is the truth about pause and resume.
       if (s.state() == VmState.PAUSED || s.state() == VmState.RUNNING) {

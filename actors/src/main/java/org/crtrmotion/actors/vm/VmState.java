@@ -13,5 +13,7 @@ public enum VmState {
   /** The guest could not be booted: see the detail. */
   FAILED,
   /** Stopped by request; the guest thread is gone. */
-  STOPPED
+  STOPPED,
+  /** A migration's target copy: replays the source's trace, suppressed, until it goes live. */
+  REPLAYING
 }

@@ -1,0 +1,678 @@
+package org.crtrmotion.actors.coordinator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.crtrmotion.actors.coordinator.MigrationProtocol.ToTarget;
+import org.crtrmotion.actors.directory.VmDirectory;
+import org.crtrmotion.actors.host.HostAgent;
+import org.crtrmotion.actors.migration.BytesByKind;
+import org.crtrmotion.actors.migration.ConvergenceWatch;
+import org.crtrmotion.actors.migration.DigestCheck;
+import org.crtrmotion.actors.migration.MigrationParameters;
+import org.crtrmotion.actors.migration.MigrationReport;
+import org.crtrmotion.actors.migration.Outcome;
+import org.crtrmotion.actors.migration.OutputContinuity;
+import org.crtrmotion.actors.migration.Phase;
+import org.crtrmotion.actors.migration.RoundReport;
+import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.actors.vm.VmActor;
+
+/**
+ * The source's coordinator of one migration, for every strategy: {@code Prepare → Transfer (rounds)
+ * → Freeze → CaughtUp(digest) → Commit | Abort}. The strategy's own part (how the state moves, what
+ * a round measures) is a {@link SourceEngine}; everything else is here.
+ *
+ * <p>The commit point is the directory's compare-and-set {@code Move(vm, source, epoch, target)}:
+ * before it, every failure (target refused or gone, stream failed, digest mismatch, deadline,
+ * cancel, not converging) leaves the source running live and discards the target's copy; the target
+ * is told to go live only after it, and the source's VM is stopped only after it (invariants 1 and
+ * 2).
+ */
+public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.Command> {
+
+  public sealed interface Command
+      permits MigrationProtocol.ToSource,
+          Cancel,
+          TargetListing,
+          VmFound,
+          DirectoryAnswered,
+          TransferStarted,
+          RoundTick,
+          FrozenAnswered,
+          Moved,
+          AbortDone,
+          TransferFailed,
+          TargetTerminated,
+          Timeout {}
+
+  /** Cancels the migration; answered at once, the report follows when the source runs on. */
+  public record Cancel(ActorRef<CancelReply> replyTo) implements Command {}
+
+  private record TargetListing(Receptionist.Listing listing) implements Command {}
+
+  private record VmFound(HostAgent.VmHandle handle, Throwable failure) implements Command {}
+
+  private record DirectoryAnswered(VmDirectory.Reply reply, Throwable failure, boolean registering)
+      implements Command {}
+
+  private record TransferStarted(ToTarget start, Throwable failure) implements Command {}
+
+  private record RoundTick() implements Command {}
+
+  private record FrozenAnswered(VmActor.Frozen frozen, Throwable failure) implements Command {}
+
+  private record Moved(VmDirectory.Reply reply, Throwable failure, boolean lookup)
+      implements Command {}
+
+  private record AbortDone(Throwable failure) implements Command {}
+
+  private record TransferFailed(String reason) implements Command {}
+
+  private record TargetTerminated() implements Command {}
+
+  private record Timeout(String what) implements Command {}
+
+  /** What a coordinator needs from its node. */
+  record Node(
+      String name,
+      ActorRef<HostAgent.Command> hostAgent,
+      ActorRef<VmDirectory.Command> directory,
+      CoordinatorSettings settings) {}
+
+  static Behavior<Command> create(
+      String migrationId,
+      String vmId,
+      String targetNode,
+      MigrationParameters parameters,
+      Node node,
+      ActorRef<MigrationEvent> requester,
+      LongSupplier millisClock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new SourceCoordinator(
+                        ctx,
+                        timers,
+                        migrationId,
+                        vmId,
+                        targetNode,
+                        parameters,
+                        node,
+                        requester,
+                        millisClock)));
+  }
+
+  private static final String ROUNDS = "rounds";
+
+  private final TimerScheduler<Command> timers;
+  private final String migrationId;
+  private final String vmId;
+  private final String targetNode;
+  private final MigrationParameters parameters;
+  private final Node node;
+  private final ActorRef<MigrationEvent> requester;
+  private final LongSupplier millisClock;
+  private final long startMillis;
+  private final ConvergenceWatch convergence;
+  private final List<RoundReport> rounds = new ArrayList<>();
+
+  private Phase phase = Phase.PREPARE;
+  private ActorRef<Migrations.Command> targetNodeActor;
+  private HostAgent.VmHandle vm;
+  private long epoch; // the directory's, read at prepare: the commit's compare-and-set
+  private boolean prepareSent;
+  private ActorRef<ToTarget> target;
+  private long setupMillis;
+  private SourceEngine engine;
+  private long freezeStartMillis;
+  private VmActor.Frozen frozen;
+  private MigrationProtocol.CaughtUp caughtUp;
+  private DigestCheck digestCheck = DigestCheck.NOT_REACHED;
+  private boolean committed;
+  private boolean aborting;
+  private String abortReason;
+  private String lateReason = ""; // committed, but the target did not confirm going live
+  private int throttlePercent;
+  private int maxThrottlePercent;
+  private MigrationProtocol.Progress lastProgress;
+
+  private SourceCoordinator(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String migrationId,
+      String vmId,
+      String targetNode,
+      MigrationParameters parameters,
+      Node node,
+      ActorRef<MigrationEvent> requester,
+      LongSupplier millisClock) {
+    super(ctx);
+    this.timers = timers;
+    this.migrationId = migrationId;
+    this.vmId = vmId;
+    this.targetNode = targetNode;
+    this.parameters = parameters;
+    this.node = node;
+    this.requester = requester;
+    this.millisClock = millisClock;
+    this.startMillis = millisClock.getAsLong();
+    this.convergence = new ConvergenceWatch(parameters.convergenceWindowRounds());
+    requester.tell(new MigrationEvent.Started(migrationId, vmId, targetNode));
+    timers.startSingleTimer(
+        "deadline", new Timeout("the deadline of " + parameters.deadline()), parameters.deadline());
+    timers.startSingleTimer(
+        "prepare",
+        new Timeout("no answer from node " + targetNode + " within " + prepareTimeout()),
+        prepareTimeout());
+    ctx.getSystem()
+        .receptionist()
+        .tell(
+            Receptionist.subscribe(
+                Migrations.key(targetNode),
+                ctx.messageAdapter(Receptionist.Listing.class, TargetListing::new)));
+    ctx.ask(
+        HostAgent.VmHandle.class,
+        node.hostAgent(),
+        node.settings().askTimeout(),
+        r -> new HostAgent.GetVm(vmId, r),
+        VmFound::new);
+  }
+
+  private Duration prepareTimeout() {
+    return node.settings().prepareTimeout();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(VmFound.class, this::onVmFound)
+        .onMessage(DirectoryAnswered.class, this::onDirectory)
+        .onMessage(TargetListing.class, this::onListing)
+        .onMessage(MigrationProtocol.Accepted.class, this::onAccepted)
+        .onMessage(
+            MigrationProtocol.Refused.class,
+            m -> abort("node " + targetNode + " refused: " + m.reason()))
+        .onMessage(TransferStarted.class, this::onTransferStarted)
+        .onMessage(RoundTick.class, m -> onRoundTick())
+        .onMessage(MigrationProtocol.Progress.class, this::onProgress)
+        .onMessage(FrozenAnswered.class, this::onFrozen)
+        .onMessage(MigrationProtocol.CaughtUp.class, this::onCaughtUp)
+        .onMessage(Moved.class, this::onMoved)
+        .onMessage(MigrationProtocol.Live.class, this::onLive)
+        .onMessage(
+            MigrationProtocol.TargetFailed.class,
+            m -> targetGone("the target failed: " + m.reason()))
+        .onMessage(TransferFailed.class, m -> abort(m.reason()))
+        .onMessage(
+            TargetTerminated.class,
+            m -> targetGone("the target's coordinator on node " + targetNode + " terminated"))
+        .onMessage(Timeout.class, this::onTimeout)
+        .onMessage(Cancel.class, this::onCancel)
+        .onMessage(AbortDone.class, this::onAbortDone)
+        .build();
+  }
+
+  // ---- prepare
+
+  private Behavior<Command> onVmFound(VmFound m) {
+    if (aborting) {
+      return this;
+    }
+    if (m.failure() != null || !m.handle().found()) {
+      return abort("no VM " + vmId + " on node " + node.name());
+    }
+    vm = m.handle();
+    askDirectory(r -> new VmDirectory.Lookup(vmId, r), false);
+    return this;
+  }
+
+  private void askDirectory(
+      org.apache.pekko.japi.function.Function<ActorRef<VmDirectory.Reply>, VmDirectory.Command> ask,
+      boolean registering) {
+    getContext()
+        .ask(
+            VmDirectory.Reply.class,
+            node.directory(),
+            node.settings().askTimeout(),
+            ask,
+            (reply, failure) -> new DirectoryAnswered(reply, failure, registering));
+  }
+
+  private Behavior<Command> onDirectory(DirectoryAnswered m) {
+    if (aborting) {
+      return this;
+    }
+    if (m.failure() != null) {
+      return abort("the VM directory did not answer: " + m.failure().getMessage());
+    }
+    if (m.reply() instanceof VmDirectory.Refusal r) {
+      if (m.registering()) {
+        return abort("the VM directory refused " + vmId + ": " + r.reason());
+      }
+      // A VM the directory does not know yet lives here: register it, then migrate it.
+      askDirectory(reply -> new VmDirectory.Register(vmId, node.name(), reply), true);
+      return this;
+    }
+    VmDirectory.Location at = (VmDirectory.Location) m.reply();
+    if (!at.node().equals(node.name())) {
+      return abort(
+          "the directory says "
+              + vmId
+              + " lives on "
+              + at.node()
+              + " (epoch "
+              + at.epoch()
+              + "): this node is fenced");
+    }
+    epoch = at.epoch();
+    return maybePrepare();
+  }
+
+  private Behavior<Command> onListing(TargetListing m) {
+    Set<ActorRef<Migrations.Command>> found =
+        m.listing().getServiceInstances(Migrations.key(targetNode));
+    if (targetNodeActor == null && !found.isEmpty()) {
+      targetNodeActor = found.iterator().next();
+      return maybePrepare();
+    }
+    return this;
+  }
+
+  private Behavior<Command> maybePrepare() {
+    if (prepareSent || aborting || epoch == 0 || targetNodeActor == null) {
+      return this;
+    }
+    if (targetNode.equals(node.name())) {
+      return abort("the VM already lives on node " + targetNode);
+    }
+    prepareSent = true;
+    var config = vm.spec().config();
+    targetNodeActor.tell(
+        new MigrationProtocol.Prepare(
+            migrationId,
+            vmId,
+            node.name(),
+            parameters.strategy(),
+            vm.image(),
+            config.bootargs(),
+            config.ramBytes(),
+            config.timeMode(),
+            config.instructionsPerTick(),
+            vm.spec().sliceInstructions(),
+            parameters.deadline().toMillis(),
+            getContext().getSelf().narrow()));
+    return this;
+  }
+
+  private Behavior<Command> onAccepted(MigrationProtocol.Accepted m) {
+    if (aborting || phase != Phase.PREPARE) {
+      m.target().tell(new MigrationProtocol.Abort(migrationId, "the source no longer migrates"));
+      return this;
+    }
+    timers.cancel("prepare");
+    target = m.target();
+    getContext().watchWith(target, new TargetTerminated());
+    setupMillis = elapsed();
+    phase = Phase.TRANSFER;
+    engine = engineFor(parameters.strategy());
+    if (engine == null) {
+      return abort("strategy " + parameters.strategy().cliName() + " is not available here");
+    }
+    publish();
+    pipe(engine.start(), TransferStarted::new);
+    return this;
+  }
+
+  private SourceEngine engineFor(Strategy strategy) {
+    // The seam for the second strategy: a pre-copy engine plugs in here.
+    if (strategy == Strategy.CRTR) {
+      ActorRef<Command> self = getContext().getSelf();
+      return new CrtrSourceEngine(
+          getContext().getSystem(),
+          migrationId,
+          vm.ref(),
+          parameters,
+          node.settings(),
+          reason -> self.tell(new TransferFailed(reason)));
+    }
+    return null;
+  }
+
+  // ---- transfer and rounds
+
+  private Behavior<Command> onTransferStarted(TransferStarted m) {
+    if (aborting) {
+      return this;
+    }
+    if (m.failure() != null) {
+      return abort("the transfer did not start: " + cause(m.failure()));
+    }
+    target.tell(m.start());
+    timers.startTimerWithFixedDelay(ROUNDS, new RoundTick(), node.settings().roundInterval());
+    return this;
+  }
+
+  private Behavior<Command> onRoundTick() {
+    if (phase == Phase.TRANSFER && !aborting) {
+      target.tell(
+          new MigrationProtocol.ProgressQuery(migrationId, getContext().getSelf().narrow()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onProgress(MigrationProtocol.Progress p) {
+    if (phase != Phase.TRANSFER || aborting) {
+      return this;
+    }
+    lastProgress = p;
+    if (!p.restored()) {
+      publish(); // still setting up the copy: no round yet
+      return this;
+    }
+    int round = rounds.size() + 1;
+    RoundReport r = engine.measure(round, elapsed(), p);
+    r = withThrottle(r);
+    rounds.add(r);
+    publish();
+    if (r.expectedDowntimeMillis() <= parameters.downtimeLimit().toMillis()) {
+      return freeze();
+    }
+    if (round >= parameters.maxRounds()) {
+      return freeze();
+    }
+    if (r.expectedDowntimeMillis() == Long.MAX_VALUE) {
+      // A rate not measured yet (no replay step since the restore) is no sign of divergence; a
+      // migration that never gets one ends at max-rounds or at its deadline.
+      return this;
+    }
+    convergence.record(r.expectedDowntimeMillis());
+    return convergence.stalled() ? notConverging(r) : this;
+  }
+
+  private RoundReport withThrottle(RoundReport r) {
+    return new RoundReport(
+        r.round(),
+        r.endedAtMillis(),
+        r.bytesSent(),
+        r.backlogBytes(),
+        r.lagInstructions(),
+        r.linkBytesPerSecond(),
+        r.producedBytesPerSecond(),
+        r.replayInstructionsPerSecond(),
+        r.expectedDowntimeMillis(),
+        throttlePercent);
+  }
+
+  private Behavior<Command> notConverging(RoundReport r) {
+    String why =
+        String.format(
+            "not converging: the expected downtime did not shrink over %d rounds (%s at round %d,"
+                + " downtime-limit %d ms)",
+            parameters.convergenceWindowRounds(),
+            r.expectedDowntimeMillis() == Long.MAX_VALUE
+                ? "unknown"
+                : r.expectedDowntimeMillis() + " ms",
+            r.round(),
+            parameters.downtimeLimit().toMillis());
+    switch (parameters.onNonConvergence()) {
+      case THROTTLE -> {
+        if (parameters.autoConverge().exhausted(throttlePercent)) {
+          return abort(why + "; auto-converge is spent at " + throttlePercent + " %");
+        }
+        int next = parameters.autoConverge().nextStep(throttlePercent);
+        if (!engine.throttle(next)) {
+          return abort(why + "; this node cannot throttle the source's vCPU");
+        }
+        throttlePercent = next;
+        maxThrottlePercent = Math.max(maxThrottlePercent, next);
+        convergence.reset(); // the new throttle gets its own window
+        return this;
+      }
+      case SWITCH_STRATEGY -> {
+        return abort(why + "; switching strategy is not supported yet");
+      }
+      default -> {
+        return abort(why);
+      }
+    }
+  }
+
+  // ---- freeze, caught up, commit
+
+  private Behavior<Command> freeze() {
+    timers.cancel(ROUNDS);
+    phase = Phase.FREEZE;
+    freezeStartMillis = millisClock.getAsLong();
+    publish();
+    pipe(engine.freeze(), FrozenAnswered::new);
+    return this;
+  }
+
+  private Behavior<Command> onFrozen(FrozenAnswered m) {
+    if (aborting) {
+      return this;
+    }
+    if (m.failure() != null) {
+      return abort("the source did not freeze: " + cause(m.failure()));
+    }
+    frozen = m.frozen();
+    return maybeCompare();
+  }
+
+  private Behavior<Command> onCaughtUp(MigrationProtocol.CaughtUp m) {
+    if (aborting || phase != Phase.FREEZE) {
+      return this;
+    }
+    caughtUp = m;
+    return maybeCompare();
+  }
+
+  private Behavior<Command> maybeCompare() {
+    if (frozen == null || caughtUp == null) {
+      return this;
+    }
+    phase = Phase.CAUGHT_UP;
+    publish();
+    if (caughtUp.instructions() != frozen.instructions()
+        || !caughtUp.digest().equals(frozen.digest())
+        || caughtUp.outputDigest() != frozen.outputDigest()) {
+      digestCheck = DigestCheck.MISMATCH;
+      return abort(
+          String.format(
+              "digest mismatch at the freeze point: source at %d has %s (output %016x), target at"
+                  + " %d has %s (output %016x)",
+              frozen.instructions(),
+              frozen.digest(),
+              frozen.outputDigest(),
+              caughtUp.instructions(),
+              caughtUp.digest(),
+              caughtUp.outputDigest()));
+    }
+    digestCheck = DigestCheck.MATCH;
+    getContext()
+        .ask(
+            VmDirectory.Reply.class,
+            node.directory(),
+            node.settings().askTimeout(),
+            r -> new VmDirectory.Move(vmId, node.name(), epoch, targetNode, r),
+            (reply, failure) -> new Moved(reply, failure, false));
+    return this;
+  }
+
+  private Behavior<Command> onMoved(Moved m) {
+    if (aborting || committed) {
+      return this;
+    }
+    if (m.reply() instanceof VmDirectory.Location at
+        && at.node().equals(targetNode)
+        && at.epoch() == epoch + 1) {
+      return commit();
+    }
+    if (m.failure() != null && !m.lookup()) {
+      // The move may have happened with its answer lost: the directory says which.
+      getContext()
+          .ask(
+              VmDirectory.Reply.class,
+              node.directory(),
+              node.settings().askTimeout(),
+              r -> new VmDirectory.Lookup(vmId, r),
+              (reply, failure) -> new Moved(reply, failure, true));
+      return this;
+    }
+    String why =
+        m.failure() != null
+            ? "the directory did not answer: " + m.failure().getMessage()
+            : m.reply() instanceof VmDirectory.Refusal r ? r.reason() : "it holds " + m.reply();
+    return abort("the directory did not move " + vmId + " to " + targetNode + ": " + why);
+  }
+
+  /** The commit point is passed: the target owns the VM. Nothing from here aborts. */
+  private Behavior<Command> commit() {
+    committed = true;
+    phase = Phase.COMMITTED;
+    target.tell(
+        new MigrationProtocol.Commit(migrationId, frozen.lines() + 1, frozen.pendingLine()));
+    node.hostAgent().tell(new HostAgent.StopMigratedVm(vmId, getContext().getSystem().ignoreRef()));
+    engine.close();
+    timers.cancel("deadline");
+    timers.startSingleTimer(
+        "live", new Timeout("no word from the target going live"), node.settings().askTimeout());
+    return this;
+  }
+
+  private Behavior<Command> onLive(MigrationProtocol.Live m) {
+    if (!committed) {
+      return this;
+    }
+    return finish(Outcome.COMMITTED, lateReason, m.firstLineNumber());
+  }
+
+  private Behavior<Command> targetGone(String why) {
+    if (committed) {
+      lateReason = "committed, but " + why;
+      return finish(Outcome.COMMITTED, lateReason, 0);
+    }
+    return abort(why);
+  }
+
+  private Behavior<Command> onTimeout(Timeout m) {
+    if (committed) {
+      return finish(Outcome.COMMITTED, "committed, but " + m.what(), 0);
+    }
+    return abort(m.what() + " passed in phase " + phase);
+  }
+
+  private Behavior<Command> onCancel(Cancel m) {
+    if (committed) {
+      m.replyTo()
+          .tell(
+              new CancelReply.Refused(
+                  migrationId, "past the commit point: the VM lives on " + targetNode));
+    } else if (aborting) {
+      m.replyTo().tell(new CancelReply.Refused(migrationId, "already aborting: " + abortReason));
+    } else {
+      m.replyTo().tell(new CancelReply.Accepted(migrationId, phase));
+      abort("cancelled in phase " + phase);
+    }
+    return this;
+  }
+
+  // ---- abort and the end
+
+  private Behavior<Command> abort(String reason) {
+    if (committed || aborting) {
+      return this;
+    }
+    aborting = true;
+    abortReason = reason;
+    timers.cancel(ROUNDS);
+    if (target != null) {
+      target.tell(new MigrationProtocol.Abort(migrationId, reason));
+    }
+    if (engine == null) {
+      return finish(Outcome.ABORTED, reason, 0);
+    }
+    pipe(engine.abort(reason), (ignored, failure) -> new AbortDone(failure));
+    return this;
+  }
+
+  private Behavior<Command> onAbortDone(AbortDone m) {
+    String reason = m.failure() == null ? abortReason : abortReason + "; and " + cause(m.failure());
+    return finish(Outcome.ABORTED, reason, 0);
+  }
+
+  private Behavior<Command> finish(Outcome outcome, String reason, long firstTargetLine) {
+    phase = outcome == Outcome.COMMITTED ? Phase.COMMITTED : Phase.ABORTED;
+    long now = millisClock.getAsLong();
+    long downtime =
+        outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - freezeStartMillis : 0;
+    MigrationReport report =
+        new MigrationReport(
+            migrationId,
+            vmId,
+            node.name(),
+            targetNode,
+            parameters.strategy(),
+            outcome,
+            reason,
+            now - startMillis,
+            setupMillis,
+            downtime,
+            engine == null ? BytesByKind.NONE : engine.bytes(),
+            rounds,
+            maxThrottlePercent,
+            frozen == null ? 0 : frozen.instructions(),
+            digestCheck,
+            frozen == null
+                ? OutputContinuity.UNKNOWN
+                : new OutputContinuity(frozen.lines(), firstTargetLine));
+    publish();
+    requester.tell(new MigrationEvent.Finished(migrationId, report));
+    return Behaviors.stopped();
+  }
+
+  private void publish() {
+    RoundReport last = rounds.isEmpty() ? null : rounds.get(rounds.size() - 1);
+    requester.tell(
+        new MigrationEvent.ProgressUpdate(
+            migrationId,
+            aborting ? Phase.ABORTED : phase,
+            rounds.size(),
+            last == null ? Long.MAX_VALUE : last.expectedDowntimeMillis(),
+            engine == null ? 0 : engine.bytes().total(),
+            last == null ? 0 : last.lagInstructions(),
+            last == null ? 0 : last.backlogBytes()));
+  }
+
+  private long elapsed() {
+    return millisClock.getAsLong() - startMillis;
+  }
+
+  private <T> void pipe(
+      CompletionStage<T> stage, java.util.function.BiFunction<T, Throwable, Command> wrap) {
+    getContext().pipeToSelf(stage, wrap::apply);
+  }
+
+  private static String cause(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException
+            || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+}

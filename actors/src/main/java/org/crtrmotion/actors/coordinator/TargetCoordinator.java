@@ -1,0 +1,241 @@
+package org.crtrmotion.actors.coordinator;
+
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.crtrmotion.actors.host.HostAgent;
+import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.actors.vm.VmActor;
+import org.crtrmotion.vm.state.StateDigest;
+
+/**
+ * The target's coordinator of one migration: reserves capacity, builds the VM's copy through its
+ * strategy's {@link TargetEngine}, answers the source's rounds, reports CaughtUp, and makes the
+ * copy live only on {@link MigrationProtocol.Commit}, which the source sends after the commit
+ * point. Before it, an abort, the source's coordinator terminating, a failure here or the deadline
+ * discard the copy and release the reservation.
+ */
+public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.Command> {
+
+  public sealed interface Command
+      permits MigrationProtocol.ToTarget,
+          OfferAnswered,
+          CopySpawned,
+          CopyEvent,
+          LiveAnswered,
+          Failed,
+          SourceTerminated,
+          DeadlinePassed {}
+
+  private record OfferAnswered(HostAgent.OfferReply reply, Throwable failure) implements Command {}
+
+  private record CopySpawned(ActorRef<VmActor.Command> vm, Throwable failure) implements Command {}
+
+  private record CopyEvent(VmActor.ReplicaEvent event) implements Command {}
+
+  private record LiveAnswered(VmActor.Reply reply, Throwable failure, long nextLine)
+      implements Command {}
+
+  private record Failed(String reason) implements Command {}
+
+  private record SourceTerminated() implements Command {}
+
+  private record DeadlinePassed() implements Command {}
+
+  static Behavior<Command> create(MigrationProtocol.Prepare prepare, SourceCoordinator.Node node) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new TargetCoordinator(ctx, timers, prepare, node)));
+  }
+
+  private final MigrationProtocol.Prepare prepare;
+  private final SourceCoordinator.Node node;
+  private final TargetEngine engine;
+  private ActorRef<VmActor.Command> copy;
+  private boolean committed;
+  private boolean copyRequested;
+
+  private TargetCoordinator(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      MigrationProtocol.Prepare prepare,
+      SourceCoordinator.Node node) {
+    super(ctx);
+    this.prepare = prepare;
+    this.node = node;
+    ActorRef<Command> self = ctx.getSelf();
+    // The seam for the second strategy: Migrations refuses any other before we get here.
+    this.engine =
+        new CrtrTargetEngine(
+            ctx.getSystem(),
+            prepare,
+            node.hostAgent(),
+            ctx.messageAdapter(VmActor.ReplicaEvent.class, CopyEvent::new),
+            node.settings(),
+            reason -> self.tell(new Failed(reason)));
+    ctx.watchWith(prepare.source(), new SourceTerminated());
+    timers.startSingleTimer(
+        new DeadlinePassed(), Duration.ofMillis(Math.max(1, prepare.deadlineMillis())));
+    ctx.ask(
+        HostAgent.OfferReply.class,
+        node.hostAgent(),
+        node.settings().askTimeout(),
+        r ->
+            new HostAgent.OfferMigration(
+                prepare.migrationId(),
+                prepare.vmId(),
+                prepare.memoryBytes(),
+                Math.max(1, prepare.deadlineMillis()),
+                r),
+        OfferAnswered::new);
+  }
+
+  /** Whether a target can take {@code strategy}; null when it can, else why not. */
+  static String refusal(MigrationProtocol.Prepare p) {
+    if (p.strategy() != Strategy.CRTR) {
+      return "strategy " + p.strategy().cliName() + " is not available on this node";
+    }
+    try {
+      CrtrTargetEngine.spec(p);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(OfferAnswered.class, this::onOffer)
+        .onMessage(MigrationProtocol.StartTransfer.class, this::onStart)
+        .onMessage(CopySpawned.class, this::onSpawned)
+        .onMessage(CopyEvent.class, this::onCopyEvent)
+        .onMessage(MigrationProtocol.ProgressQuery.class, this::onProgressQuery)
+        .onMessage(MigrationProtocol.Commit.class, this::onCommit)
+        .onMessage(LiveAnswered.class, this::onLive)
+        .onMessage(
+            MigrationProtocol.Abort.class, m -> discard("aborted by the source: " + m.reason()))
+        .onMessage(Failed.class, m -> fail(m.reason()))
+        .onMessage(SourceTerminated.class, m -> discard("the source's coordinator terminated"))
+        .onMessage(DeadlinePassed.class, m -> fail("the deadline passed"))
+        .build();
+  }
+
+  private Behavior<Command> onOffer(OfferAnswered m) {
+    if (m.reply() instanceof HostAgent.OfferAccepted) {
+      prepare
+          .source()
+          .tell(
+              new MigrationProtocol.Accepted(
+                  prepare.migrationId(), node.name(), getContext().getSelf().narrow()));
+      return this;
+    }
+    String why =
+        m.reply() instanceof HostAgent.OfferRefused r
+            ? r.reason()
+            : "the host agent did not answer: " + m.failure();
+    prepare.source().tell(new MigrationProtocol.Refused(prepare.migrationId(), why));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onStart(MigrationProtocol.StartTransfer m) {
+    copyRequested = true;
+    getContext().pipeToSelf(engine.start(m), CopySpawned::new);
+    return this;
+  }
+
+  private Behavior<Command> onSpawned(CopySpawned m) {
+    if (m.failure() != null) {
+      return fail("the copy was not built: " + m.failure().getMessage());
+    }
+    copy = m.vm();
+    return this;
+  }
+
+  private Behavior<Command> onCopyEvent(CopyEvent m) {
+    engine.observe(m.event());
+    if (m.event() instanceof VmActor.CaughtUp c && !node.settings().faults().withholdCaughtUp()) {
+      StateDigest digest =
+          node.settings().faults().misreportTargetDigest()
+              ? new StateDigest(c.digest().high(), c.digest().low() + 1)
+              : c.digest();
+      prepare
+          .source()
+          .tell(
+              new MigrationProtocol.CaughtUp(
+                  prepare.migrationId(), c.instructions(), digest, c.outputDigest()));
+    } else if (m.event() instanceof VmActor.ReplayFailed f && !committed) {
+      return fail("the replay failed: " + f.reason());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onProgressQuery(MigrationProtocol.ProgressQuery m) {
+    m.replyTo().tell(engine.progress(prepare.migrationId()));
+    return this;
+  }
+
+  private Behavior<Command> onCommit(MigrationProtocol.Commit m) {
+    if (copy == null) {
+      prepare
+          .source()
+          .tell(new MigrationProtocol.TargetFailed(prepare.migrationId(), "no copy to go live"));
+      return Behaviors.stopped();
+    }
+    committed = true;
+    getContext()
+        .ask(
+            VmActor.Reply.class,
+            copy,
+            node.settings().askTimeout(),
+            r -> new VmActor.GoLive(m.nextLineNumber(), m.pendingLine(), r),
+            (reply, failure) -> new LiveAnswered(reply, failure, m.nextLineNumber()));
+    return this;
+  }
+
+  private Behavior<Command> onLive(LiveAnswered m) {
+    if (m.reply() instanceof VmActor.Status s) {
+      prepare
+          .source()
+          .tell(new MigrationProtocol.Live(prepare.migrationId(), s.instructions(), m.nextLine()));
+    } else {
+      String why =
+          m.failure() != null
+              ? m.failure().getMessage()
+              : m.reply() instanceof VmActor.Refused r ? r.reason() : String.valueOf(m.reply());
+      prepare
+          .source()
+          .tell(
+              new MigrationProtocol.TargetFailed(
+                  prepare.migrationId(), "the copy did not go live: " + why));
+    }
+    return Behaviors.stopped(); // the VM is the host agent's now
+  }
+
+  /** Before the commit point: tell the source, then discard the copy. */
+  private Behavior<Command> fail(String reason) {
+    if (committed) {
+      return this;
+    }
+    prepare.source().tell(new MigrationProtocol.TargetFailed(prepare.migrationId(), reason));
+    return discard(reason);
+  }
+
+  private Behavior<Command> discard(String reason) {
+    if (committed) {
+      return this; // the source committed: the copy is the VM now
+    }
+    engine.abort(reason);
+    if (copyRequested) {
+      // Also when its spawn has not been confirmed: the host agent takes the stop after it.
+      node.hostAgent()
+          .tell(new HostAgent.StopVm(prepare.vmId(), getContext().getSystem().ignoreRef()));
+    }
+    node.hostAgent().tell(new HostAgent.ReleaseOffer(prepare.migrationId()));
+    return Behaviors.stopped();
+  }
+}
