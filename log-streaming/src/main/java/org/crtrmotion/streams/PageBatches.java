@@ -59,6 +59,15 @@ public final class PageBatches {
             Keep.right());
   }
 
+  /**
+   * Writes one decoded {@code PAGE_BATCH} payload into {@code target}, for a receiver that decodes
+   * several streams itself (pre-copy's rounds one after the other on one connection); returns
+   * {@code before} plus this batch.
+   */
+  public static Applied applyBatch(FramePayload payload, GuestMemory target, Applied before) {
+    return apply(payload, target, before);
+  }
+
   private static Applied apply(FramePayload payload, GuestMemory target, Applied before) {
     StreamsProto.PageBatch batch = Payloads.pagesOf(payload);
     long pages = 0;

@@ -39,7 +39,7 @@ public final class MigrationProtocol {
 
   /** To the target's coordinator. */
   public sealed interface ToTarget extends TargetCoordinator.Command
-      permits StartTransfer, ProgressQuery, Commit, Abort {}
+      permits StartTransfer, StartPrecopy, ProgressQuery, Commit, Abort {}
 
   /**
    * May the target node take the VM? It checks the image and the strategy, reserves capacity for
@@ -81,6 +81,13 @@ public final class MigrationProtocol {
       long startInstruction,
       SourceRef<ByteString> checkpoint,
       ActorRef<ByteString> traceEndpoint)
+      implements ToTarget, MigrationMessage {}
+
+  /**
+   * Pre-copy: one connection carrying round 0's state, the rounds of pages and, after the freeze,
+   * the last pages and the state ({@link org.crtrmotion.actors.precopy.PrecopyStream}).
+   */
+  public record StartPrecopy(String migrationId, SourceRef<ByteString> pages)
       implements ToTarget, MigrationMessage {}
 
   public record ProgressQuery(String migrationId, ActorRef<ToSource> replyTo)

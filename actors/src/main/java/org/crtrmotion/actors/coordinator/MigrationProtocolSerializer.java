@@ -13,6 +13,7 @@ import org.crtrmotion.actors.coordinator.MigrationProtocol.Prepare;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.Progress;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.ProgressQuery;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.Refused;
+import org.crtrmotion.actors.coordinator.MigrationProtocol.StartPrecopy;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.StartTransfer;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.TargetFailed;
 import org.crtrmotion.actors.migration.Strategy;
@@ -124,6 +125,20 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                   p.getStartInstruction(),
                   streamRefs.resolveSourceRef(p.getCheckpointRef()),
                   refs.fromWire(p.getTraceEndpoint()));
+            }),
+        WireMessage.of(
+            "mStartPre",
+            StartPrecopy.class,
+            MigrationProto.StartPrecopy.getDescriptor(),
+            (m, refs) ->
+                MigrationProto.StartPrecopy.newBuilder()
+                    .setMigrationId(m.migrationId())
+                    .setPagesRef(streamRefs.toSerializationFormat(m.pages()))
+                    .build(),
+            (b, refs) -> {
+              MigrationProto.StartPrecopy p = MigrationProto.StartPrecopy.parseFrom(b);
+              return new StartPrecopy(
+                  p.getMigrationId(), streamRefs.resolveSourceRef(p.getPagesRef()));
             }),
         WireMessage.of(
             "mProgress?",

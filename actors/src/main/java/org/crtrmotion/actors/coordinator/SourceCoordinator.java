@@ -337,7 +337,17 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   }
 
   private SourceEngine engineFor(Strategy strategy) {
-    // The seam for the second strategy: a pre-copy engine plugs in here.
+    if (strategy == Strategy.PRECOPY) {
+      ActorRef<Command> self = getContext().getSelf();
+      return new PrecopySourceEngine(
+          getContext().getSystem(),
+          migrationId,
+          vm.ref(),
+          parameters,
+          node.settings(),
+          millisClock,
+          reason -> self.tell(new TransferFailed(reason)));
+    }
     if (strategy == Strategy.CRTR) {
       ActorRef<Command> self = getContext().getSelf();
       return new CrtrSourceEngine(
@@ -378,8 +388,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
       return this;
     }
     lastProgress = p;
-    if (!p.restored()) {
-      publish(); // still setting up the copy: no round yet
+    if (!p.restored() || !engine.roundReady()) {
+      publish(); // still setting up the copy, or no new round yet
       return this;
     }
     int round = rounds.size() + 1;
@@ -617,8 +627,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private Behavior<Command> finish(Outcome outcome, String reason, long firstTargetLine) {
     phase = outcome == Outcome.COMMITTED ? Phase.COMMITTED : Phase.ABORTED;
     long now = millisClock.getAsLong();
-    long downtime =
-        outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - freezeStartMillis : 0;
+    long pausedAt =
+        engine == null ? freezeStartMillis : engine.pausedAtMillis().orElse(freezeStartMillis);
+    long downtime = outcome == Outcome.COMMITTED && freezeStartMillis > 0 ? now - pausedAt : 0;
     MigrationReport report =
         new MigrationReport(
             migrationId,

@@ -41,6 +41,23 @@ public interface SourceEngine {
     return false;
   }
 
+  /**
+   * Whether a round has new figures to measure: a strategy whose rounds do not follow the
+   * coordinator's timer (pre-copy's page rounds) says no until one ended, so that the convergence
+   * window counts rounds, not ticks.
+   */
+  default boolean roundReady() {
+    return true;
+  }
+
+  /**
+   * When the source was told to pause, on the coordinator's clock, if that differs from the freeze
+   * request (pre-copy pauses at the next round boundary): downtime counts from there.
+   */
+  default java.util.OptionalLong pausedAtMillis() {
+    return java.util.OptionalLong.empty();
+  }
+
   /** The throttle in force, in percent (0 = none). */
   default int throttlePercent() {
     return 0;

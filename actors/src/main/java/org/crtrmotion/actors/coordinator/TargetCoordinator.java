@@ -68,15 +68,23 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
     this.prepare = prepare;
     this.node = node;
     ActorRef<Command> self = ctx.getSelf();
-    // The seam for the second strategy: Migrations refuses any other before we get here.
+    // Migrations refuses any other strategy before we get here.
     this.engine =
-        new CrtrTargetEngine(
-            ctx.getSystem(),
-            prepare,
-            node.hostAgent(),
-            ctx.messageAdapter(VmActor.ReplicaEvent.class, CopyEvent::new),
-            node.settings(),
-            reason -> self.tell(new Failed(reason)));
+        prepare.strategy() == Strategy.PRECOPY
+            ? new PrecopyTargetEngine(
+                ctx.getSystem(),
+                prepare,
+                node.hostAgent(),
+                ctx.messageAdapter(VmActor.ReplicaEvent.class, CopyEvent::new),
+                node.settings(),
+                reason -> self.tell(new Failed(reason)))
+            : new CrtrTargetEngine(
+                ctx.getSystem(),
+                prepare,
+                node.hostAgent(),
+                ctx.messageAdapter(VmActor.ReplicaEvent.class, CopyEvent::new),
+                node.settings(),
+                reason -> self.tell(new Failed(reason)));
     ctx.watchWith(prepare.source(), new SourceTerminated());
     timers.startSingleTimer(
         new DeadlinePassed(), Duration.ofMillis(Math.max(1, prepare.deadlineMillis())));
@@ -96,7 +104,7 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
 
   /** Whether a target can take {@code strategy}; null when it can, else why not. */
   static String refusal(MigrationProtocol.Prepare p) {
-    if (p.strategy() != Strategy.CRTR) {
+    if (p.strategy() != Strategy.CRTR && p.strategy() != Strategy.PRECOPY) {
       return "strategy " + p.strategy().cliName() + " is not available on this node";
     }
     try {
@@ -112,6 +120,7 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
     return newReceiveBuilder()
         .onMessage(OfferAnswered.class, this::onOffer)
         .onMessage(MigrationProtocol.StartTransfer.class, this::onStart)
+        .onMessage(MigrationProtocol.StartPrecopy.class, this::onStart)
         .onMessage(CopySpawned.class, this::onSpawned)
         .onMessage(CopyEvent.class, this::onCopyEvent)
         .onMessage(MigrationProtocol.ProgressQuery.class, this::onProgressQuery)
@@ -142,7 +151,7 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
     return Behaviors.stopped();
   }
 
-  private Behavior<Command> onStart(MigrationProtocol.StartTransfer m) {
+  private Behavior<Command> onStart(MigrationProtocol.ToTarget m) {
     copyRequested = true;
     getContext().pipeToSelf(engine.start(m), CopySpawned::new);
     return this;

@@ -31,11 +31,15 @@ final class GuestThread implements Runnable {
           ReadStatus,
           TakeCheckpoint,
           ReadDigest,
+          SetThrottle,
           Stop,
           BeginRecording,
           Freeze,
           StopRecording,
-          GoLive {}
+          GoLive,
+          TakePageRound,
+          CountDirtyPages,
+          FreezeForCopy {}
 
   record Pause(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
@@ -46,6 +50,8 @@ final class GuestThread implements Runnable {
   record TakeCheckpoint(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
   record ReadDigest(ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record SetThrottle(int percent, ActorRef<VmActor.Reply> replyTo) implements Order {}
 
   record Stop() implements Order {}
 
@@ -59,9 +65,19 @@ final class GuestThread implements Runnable {
 
   record GoLive(byte[] pendingLine, ActorRef<VmActor.Reply> replyTo) implements Order {}
 
+  // ---- migration (pre-copy): the source hands out page rounds, then freezes for the last copy
+
+  record TakePageRound(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record CountDirtyPages(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  record FreezeForCopy(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
   private final VmSpec spec;
   private final ActorRef<VmActor.Command> actor;
   private final LongSupplier nanoClock;
+  private final GuestTime time;
+  private final VcpuPacer pacer;
   private final ConsoleLines console;
   // Unbounded, but the actor queues at most one order per command it receives.
   private final BlockingQueue<Order> orders = new LinkedBlockingQueue<>();
@@ -82,8 +98,9 @@ final class GuestThread implements Runnable {
   private long replayedInstructions;
   private long replayBusyNanos;
 
-  GuestThread(VmSpec spec, ActorRef<VmActor.Command> actor, LongSupplier nanoClock) {
-    this(spec, null, actor, nanoClock);
+  GuestThread(
+      VmSpec spec, ActorRef<VmActor.Command> actor, LongSupplier nanoClock, GuestTime time) {
+    this(spec, null, actor, nanoClock, time);
   }
 
   /** A replica: restored by {@code replica}, replaying its feed until told to go live. */
@@ -91,11 +108,14 @@ final class GuestThread implements Runnable {
       VmSpec spec,
       VmActor.Replica replica,
       ActorRef<VmActor.Command> actor,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock,
+      GuestTime time) {
     this.spec = spec;
     this.replica = replica;
     this.actor = actor;
     this.nanoClock = nanoClock;
+    this.time = time;
+    this.pacer = new VcpuPacer(spec.sliceInstructions(), spec.quotaInstructionsPerSecond());
     this.console = new ConsoleLines(line -> actor.tell(new VmActor.GuestLine(line)));
   }
 
@@ -201,7 +221,23 @@ final class GuestThread implements Runnable {
         replayStep(m);
         continue;
       }
-      RunResult r = m.run(m.instructionsRetired() + spec.sliceInstructions());
+      // Throttle and quota: the wait between two slices, ended early by an order.
+      long wait = pacer.waitNanos(time.nanoTime());
+      if (wait > 0) {
+        order = time.poll(orders, wait);
+        if (order instanceof Stop) {
+          return;
+        }
+        if (order != null) {
+          carryOut(order, m);
+        }
+        continue;
+      }
+      long before = m.instructionsRetired();
+      long start = time.nanoTime();
+      RunResult r = m.run(before + pacer.sliceInstructions());
+      long after = m.instructionsRetired();
+      pacer.ran(start, time.nanoTime(), after - before, after);
       switch (r.reason()) {
         case INSTRUCTION_LIMIT -> {
           // A slice done; the target may replay this far.
@@ -295,7 +331,8 @@ final class GuestThread implements Runnable {
         answer(new VmActor.Refused(id, "pause", "the guest ended: " + ended.detail()), p.replyTo());
       } else {
         paused = true;
-        answer(new VmActor.Status(id, VmState.PAUSED, at, ""), p.replyTo());
+        pacer.paused();
+        answer(status(at), p.replyTo());
       }
     } else if (order instanceof Resume r) {
       if (replica != null && !live) {
@@ -307,20 +344,73 @@ final class GuestThread implements Runnable {
             new VmActor.Refused(id, "resume", "the guest ended: " + ended.detail()), r.replyTo());
       } else {
         paused = false;
-        answer(new VmActor.Status(id, VmState.RUNNING, at, ""), r.replyTo());
+        answer(status(at), r.replyTo());
       }
     } else if (order instanceof ReadStatus s) {
       answer(status(at), s.replyTo());
     } else if (order instanceof ReadDigest d) {
       answer(new VmActor.Digest(id, at, m.digest()), d.replyTo());
+    } else if (order instanceof SetThrottle t) {
+      pacer.setThrottle(t.percent());
+      answer(status(at), t.replyTo());
     } else if (order instanceof TakeCheckpoint c) {
       long start = nanoClock.getAsLong();
       Checkpoint checkpoint = m.checkpoint();
       long pauseNanos = nanoClock.getAsLong() - start;
       answer(new VmActor.CheckpointTaken(id, checkpoint, pauseNanos), c.replyTo());
+    } else if (order instanceof TakePageRound
+        || order instanceof CountDirtyPages
+        || order instanceof FreezeForCopy) {
+      carryOutPrecopy(order, m, at);
     } else {
       carryOutMigration(order, m, at);
     }
+  }
+
+  /**
+   * Pre-copy on the source: rounds are copy-on-write snapshots of the pages written since the round
+   * before, so the guest runs on while they are read; the freeze pauses it and hands out the last
+   * pages with the CPU and device state.
+   */
+  private void carryOutPrecopy(Order order, Machine m, long at) {
+    String id = spec.vmId();
+    if (order instanceof TakePageRound t) {
+      String why = cannotCopy();
+      if (why != null) {
+        answer(new VmActor.Refused(id, "page round", why), t.replyTo());
+        return;
+      }
+      Checkpoint round = m.checkpointSince(t.sinceGeneration());
+      answer(new VmActor.PageRound(id, round), t.replyTo());
+    } else if (order instanceof CountDirtyPages c) {
+      int pages =
+          c.sinceGeneration() <= 0
+              ? m.board().ram.pageCount()
+              : m.board().ram.writtenSince(c.sinceGeneration()).cardinality();
+      answer(new VmActor.DirtyPages(id, at, pages), c.replyTo());
+    } else if (order instanceof FreezeForCopy f) {
+      String why = cannotCopy();
+      if (why != null) {
+        answer(new VmActor.Refused(id, "freeze for copy", why), f.replyTo());
+        return;
+      }
+      paused = true;
+      pacer.paused();
+      Checkpoint last = m.checkpointSince(f.sinceGeneration());
+      m.restartOutputDigest(); // the copy's output starts here too
+      answer(
+          new VmActor.FrozenForCopy(id, last, m.outputDigest(), 0, console.pending()), f.replyTo());
+    }
+  }
+
+  private String cannotCopy() {
+    if (ended != null) {
+      return "the guest ended: " + ended.detail();
+    }
+    if (replica != null && !live) {
+      return "the VM is a replica that has not gone live";
+    }
+    return recording != null ? "the VM is recording for another migration" : null;
   }
 
   private void carryOutMigration(Order order, Machine m, long at) {
@@ -406,10 +496,14 @@ final class GuestThread implements Runnable {
   }
 
   private VmActor.Status status(long at) {
-    if (ended != null) {
-      return new VmActor.Status(spec.vmId(), VmState.ENDED, at, ended.detail());
-    }
-    return new VmActor.Status(spec.vmId(), paused ? VmState.PAUSED : VmState.RUNNING, at, "");
+    VmState state = ended != null ? VmState.ENDED : paused ? VmState.PAUSED : VmState.RUNNING;
+    return new VmActor.Status(
+        spec.vmId(),
+        state,
+        at,
+        ended != null ? ended.detail() : "",
+        pacer.throttlePercent(),
+        pacer.recentInstructionsPerSecond());
   }
 
   private void answer(VmActor.Reply reply, ActorRef<VmActor.Reply> replyTo) {

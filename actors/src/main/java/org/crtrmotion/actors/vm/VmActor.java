@@ -42,6 +42,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
           GetStatus,
           TakeCheckpoint,
           GetDigest,
+          SetThrottle,
           Stop,
           Subscribe,
           GuestBooted,
@@ -56,6 +57,9 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
           StopRecording,
           GoLive,
           StopMigrated,
+          TakePageRound,
+          CountDirtyPages,
+          FreezeForCopy,
           GuestReplayed,
           GuestCaughtUp,
           GuestReplayFailed {}
@@ -83,6 +87,13 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * instruction counts prove two copies of a VM are the same.
    */
   public record GetDigest(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Slows the vCPU, as auto-converge does: from the next slice on the guest gets {@code 100 −
+   * percent} % of wall time (0 lifts it; at most 99). The reply is the status with the throttle in
+   * force.
+   */
+  public record SetThrottle(int percent, ActorRef<Reply> replyTo) implements Command {}
 
   /** Ends the guest and its thread, then the actor; the reply comes after the thread is gone. */
   public record Stop(ActorRef<Reply> replyTo) implements Command {}
@@ -128,7 +139,63 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
 
   /** Replies to commands. */
   public sealed interface Reply
-      permits Status, Refused, CheckpointTaken, Digest, RecordingStarted, Frozen {}
+      permits Status,
+          Refused,
+          CheckpointTaken,
+          Digest,
+          RecordingStarted,
+          Frozen,
+          PageRound,
+          DirtyPages,
+          FrozenForCopy {}
+
+  // ---- migration by rounds of pages (pre-copy), carried out between two slices
+
+  /**
+   * Source: a round of pre-copy, taken between two slices: the pages written since generation
+   * {@code sinceGeneration} (that of the round before; 0 for every page) shared copy-on-write, with
+   * the CPU and device state of that instant. The reply is {@link PageRound}; the guest runs on.
+   */
+  public record TakePageRound(int sinceGeneration, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Source: how many pages were written since generation {@code sinceGeneration}: what a freeze now
+   * would have to copy. The reply is {@link DirtyPages}.
+   */
+  public record CountDirtyPages(int sinceGeneration, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Source: pauses the guest for pre-copy's last copy; the reply {@link FrozenForCopy} holds the
+   * pages written since {@code sinceGeneration} and the CPU and device state. {@link Resume} runs
+   * it on if the migration aborts; {@link StopMigrated} ends it once the target is live.
+   */
+  public record FreezeForCopy(int sinceGeneration, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * A round's pages (and the state at that instant): {@code round.generation()} is what the next
+   * round and the freeze are taken since. The receiver closes the checkpoint when done with it.
+   */
+  public record PageRound(String vmId, Checkpoint round) implements Reply {}
+
+  /** {@code pages} written since the generation asked about, counted at {@code instructions}. */
+  public record DirtyPages(String vmId, long instructions, int pages) implements Reply {}
+
+  /**
+   * The guest is paused at {@code last.instructions()}; {@code last} holds the pages written since
+   * the last round and the CPU and device state.
+   *
+   * @param outputDigest of the console bytes since the freeze (none): what a copy built from the
+   *     state reports, as its output starts there
+   * @param lines console lines emitted so far: the target's first live line is {@code lines + 1}
+   * @param pendingLine the bytes of the line not yet ended, which the target carries on with
+   */
+  public record FrozenForCopy(
+      String vmId, Checkpoint last, long outputDigest, long lines, byte[] pendingLine)
+      implements Reply {
+    public long instructions() {
+      return last.instructions();
+    }
+  }
 
   /**
    * The recording began at the checkpoint's instruction count; the trace's segments come out of
@@ -189,9 +256,22 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   /**
    * @param instructions retired instructions at the moment the state was read
    * @param detail why the guest ended or failed; empty otherwise
+   * @param throttlePercent the vCPU throttle in force (0: none)
+   * @param instructionsPerSecond the guest's recent rate over about a second of wall time, waits
+   *     for throttle and quota included; 0 before the first second or when not running
    */
-  public record Status(String vmId, VmState state, long instructions, String detail)
-      implements Reply {}
+  public record Status(
+      String vmId,
+      VmState state,
+      long instructions,
+      String detail,
+      int throttlePercent,
+      long instructionsPerSecond)
+      implements Reply {
+    public Status(String vmId, VmState state, long instructions, String detail) {
+      this(vmId, state, instructions, detail, 0, 0);
+    }
+  }
 
   /** The command cannot be carried out in the VM's state; the reason says why. */
   public record Refused(String vmId, String command, String reason) implements Reply {}
@@ -264,18 +344,27 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * once restored) and it replays, reporting to the replica's listener, until {@link GoLive}.
    */
   public static Behavior<Command> createReplica(VmSpec spec, Replica replica) {
-    return Behaviors.setup(ctx -> new VmActor(ctx, spec, System::nanoTime, replica));
+    return Behaviors.setup(
+        ctx -> new VmActor(ctx, spec, System::nanoTime, GuestTime.SYSTEM, replica));
   }
 
   /**
    * @param nanoClock what checkpoint pauses are measured with
    */
   public static Behavior<Command> create(VmSpec spec, LongSupplier nanoClock) {
-    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock, null));
+    return create(spec, nanoClock, GuestTime.SYSTEM);
+  }
+
+  /**
+   * @param guestTime what the vCPU throttle and quota pace the guest by
+   */
+  public static Behavior<Command> create(VmSpec spec, LongSupplier nanoClock, GuestTime guestTime) {
+    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock, guestTime, null));
   }
 
   private final VmSpec spec;
   private final LongSupplier nanoClock;
+  private final GuestTime guestTime;
   private final Replica replica; // null unless a migration's target copy
   private final Set<ActorRef<VmEvent>> subscribers = new HashSet<>();
   private final List<ActorRef<Reply>> startWaiters = new ArrayList<>();
@@ -289,10 +378,16 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   private long lines;
   private long lastInstructions;
 
-  private VmActor(ActorContext<Command> ctx, VmSpec spec, LongSupplier nanoClock, Replica replica) {
+  private VmActor(
+      ActorContext<Command> ctx,
+      VmSpec spec,
+      LongSupplier nanoClock,
+      GuestTime guestTime,
+      Replica replica) {
     super(ctx);
     this.spec = spec;
     this.nanoClock = nanoClock;
+    this.guestTime = guestTime;
     this.replica = replica;
   }
 
@@ -311,6 +406,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
         .onMessage(
             GetDigest.class,
             m -> order("digest", new GuestThread.ReadDigest(m.replyTo()), m.replyTo()))
+        .onMessage(SetThrottle.class, this::onSetThrottle)
         .onMessage(Stop.class, this::onStop)
         .onMessage(
             BeginRecording.class,
@@ -325,6 +421,27 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
             StopRecording.class,
             m -> order("stop recording", new GuestThread.StopRecording(m.replyTo()), m.replyTo()))
         .onMessage(GoLive.class, this::onGoLive)
+        .onMessage(
+            TakePageRound.class,
+            m ->
+                order(
+                    "page round",
+                    new GuestThread.TakePageRound(m.sinceGeneration(), m.replyTo()),
+                    m.replyTo()))
+        .onMessage(
+            CountDirtyPages.class,
+            m ->
+                order(
+                    "count dirty pages",
+                    new GuestThread.CountDirtyPages(m.sinceGeneration(), m.replyTo()),
+                    m.replyTo()))
+        .onMessage(
+            FreezeForCopy.class,
+            m ->
+                order(
+                    "freeze for copy",
+                    new GuestThread.FreezeForCopy(m.sinceGeneration(), m.replyTo()),
+                    m.replyTo()))
         .onMessage(StopMigrated.class, this::onStopMigrated)
         .onMessage(GuestReplayed.class, this::onReplayed)
         .onMessage(GuestCaughtUp.class, this::onCaughtUp)
@@ -346,7 +463,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       m.replyTo().tell(new Refused(spec.vmId(), "start", "already started (" + state + ")"));
       return this;
     }
-    guest = new GuestThread(spec, replica, getContext().getSelf(), nanoClock);
+    guest = new GuestThread(spec, replica, getContext().getSelf(), nanoClock, guestTime);
     thread = new Thread(guest, threadName(spec.vmId()));
     thread.setDaemon(true); // a forgotten VM must not keep the JVM alive
     startWaiters.add(m.replyTo());
@@ -407,6 +524,16 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       m.replyTo().tell(new Status(spec.vmId(), state, lastInstructions, detail));
     }
     return this;
+  }
+
+  private Behavior<Command> onSetThrottle(SetThrottle m) {
+    try {
+      VcpuPacer.checkThrottle(m.percent());
+    } catch (IllegalArgumentException e) {
+      m.replyTo().tell(new Refused(spec.vmId(), "throttle", e.getMessage()));
+      return this;
+    }
+    return order("throttle", new GuestThread.SetThrottle(m.percent(), m.replyTo()), m.replyTo());
   }
 
   private Behavior<Command> onStop(Stop m) {
@@ -529,6 +656,13 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   private Behavior<Command> onAnswered(GuestAnswered m) {
+    if (m.reply() instanceof FrozenForCopy f) {
+      // As for Frozen: every line sent before this answer has been counted.
+      state = VmState.PAUSED;
+      m.replyTo()
+          .tell(new FrozenForCopy(f.vmId(), f.last(), f.outputDigest(), lines, f.pendingLine()));
+      return this;
+    }
     if (m.reply() instanceof Frozen f) {
       // Every line the guest thread sent before this answer has been counted here.
       state = VmState.PAUSED;

@@ -11,8 +11,15 @@ import org.crtrmotion.vm.machine.MachineConfig;
  * @param plan the images to load
  * @param sliceInstructions how many instructions the guest thread runs between looks at its orders:
  *     the most a pause, a checkpoint or a status waits for (a few ms of guest time)
+ * @param quotaInstructionsPerSecond the vCPU quota, as cloud VMs have: at most this many
+ *     instructions per second of wall time; 0 for none
  */
-public record VmSpec(String vmId, MachineConfig config, BootPlan plan, long sliceInstructions) {
+public record VmSpec(
+    String vmId,
+    MachineConfig config,
+    BootPlan plan,
+    long sliceInstructions,
+    long quotaInstructionsPerSecond) {
   /** 1 Mi instructions: the interpreter's own slice, a few milliseconds. */
   public static final long DEFAULT_SLICE_INSTRUCTIONS = 1L << 20;
 
@@ -24,9 +31,23 @@ public record VmSpec(String vmId, MachineConfig config, BootPlan plan, long slic
       throw new IllegalArgumentException(
           "slice must be at least 1 instruction, was " + sliceInstructions);
     }
+    if (quotaInstructionsPerSecond < 0) {
+      throw new IllegalArgumentException(
+          "a vCPU quota is 0 (none) or a positive number of instructions per second, not "
+              + quotaInstructionsPerSecond);
+    }
+  }
+
+  public VmSpec(String vmId, MachineConfig config, BootPlan plan, long sliceInstructions) {
+    this(vmId, config, plan, sliceInstructions, 0);
   }
 
   public VmSpec(String vmId, MachineConfig config, BootPlan plan) {
     this(vmId, config, plan, DEFAULT_SLICE_INSTRUCTIONS);
+  }
+
+  /** This VM with a vCPU quota of {@code instructionsPerSecond} (0: none). */
+  public VmSpec withQuota(long instructionsPerSecond) {
+    return new VmSpec(vmId, config, plan, sliceInstructions, instructionsPerSecond);
   }
 }

@@ -1,0 +1,92 @@
+package org.crtrmotion.actors.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.crtrmotion.actors.directory.VmDirectory;
+import org.crtrmotion.actors.migration.DigestCheck;
+import org.crtrmotion.actors.migration.MigrationReport;
+import org.crtrmotion.actors.migration.Outcome;
+import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.vm.machine.MachineConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A VM migrated around three nodes, A→B→C→A, by pre-copy: each hop commits with equal digests, the
+ * console is one numbered sequence across all four stays, each former owner's copy is gone, and the
+ * directory's epoch counts the hops.
+ */
+class PrecopyThreeNodeMigrationTest {
+  private static MigrationNode a;
+  private static MigrationNode b;
+  private static MigrationNode c;
+
+  @BeforeAll
+  static void start() {
+    a = new MigrationNode("a", CrtrMigrationTest.SETTINGS);
+    b = new MigrationNode("b", CrtrMigrationTest.SETTINGS);
+    c = new MigrationNode("c", CrtrMigrationTest.SETTINGS);
+    a.join(a);
+    b.join(a);
+    c.join(a);
+    for (MigrationNode n : List.of(a, b, c)) {
+      n.awaitMigrationsOf(List.of(a, b, c));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    c.close();
+    b.close();
+    a.close();
+  }
+
+  @Test
+  void aMemoryGuestGoesRoundThreeNodesWithOneConsoleSequence() throws Exception {
+    goesRound("memory.elf", CrtrMigrationTest.memoryGuest());
+  }
+
+  @Test
+  void anIdleGuestGoesRoundThreeNodesWithOneConsoleSequence() throws Exception {
+    goesRound("idle.elf", CrtrMigrationTest.idleGuest());
+  }
+
+  private void goesRound(String image, MachineConfig config) throws Exception {
+    String vmId = a.startVm(image, config);
+    ConsoleRecord console = new ConsoleRecord(vmId);
+    console.awaitFrom(a, 2);
+    List<MigrationNode> hops = List.of(a, b, c, a);
+    for (int hop = 1; hop < hops.size(); hop++) {
+      MigrationNode from = hops.get(hop - 1);
+      MigrationNode to = hops.get(hop);
+      MigrationReport report =
+          PrecopyMigrationTest.migrate(from, vmId, to, PrecopyMigrationTest.PARAMETERS);
+      assertEquals(Strategy.PRECOPY, report.strategy());
+      assertEquals(Outcome.COMMITTED, report.outcome(), from.name + "->" + to.name + ": " + report);
+      assertEquals(DigestCheck.MATCH, report.digestCheck());
+      long lastOnSource = report.outputContinuity().lastSourceLine();
+      assertEquals(lastOnSource + 1, report.outputContinuity().firstTargetLine());
+      console.drainTo(from, lastOnSource);
+      console.awaitFrom(to, lastOnSource + 2);
+      assertFalse(from.vmIds().contains(vmId), from.name + "'s copy is gone");
+      assertTrue(to.vmIds().contains(vmId), to.name + " runs the VM");
+      VmDirectory.Location at = (VmDirectory.Location) c.lookup(vmId);
+      assertEquals(to.name, at.node());
+      assertEquals(hop + 1, at.epoch());
+      System.out.printf(
+          "precopy %s %s->%s: total %d ms, downtime %d ms, %d rounds, %s%n",
+          image,
+          from.name,
+          to.name,
+          report.totalTimeMillis(),
+          report.downtimeMillis(),
+          report.rounds().size(),
+          report.bytesByKind());
+    }
+    console.assertOneSequenceFrom1();
+  }
+}
