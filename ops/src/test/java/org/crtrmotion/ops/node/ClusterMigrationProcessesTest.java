@@ -29,8 +29,8 @@ import picocli.CommandLine;
  * Issue 8's end-to-end run: three {@code crtr node} processes on 127.0.0.1 with Artery over mutual
  * TLS (certificates from {@link ClusterCertificates}), a VM started through c's API on a, migrated
  * to b through {@code crtr migrate} given c's API (both requests are referred to a, where the VM
- * runs), the progress followed, the report read, the metrics scraped. The tests run in order on the
- * one cluster (starting JVMs is the slow part).
+ * runs), the progress followed, the report read, the metrics scraped; then on to c by pre-copy. The
+ * tests run in order on the one cluster (starting JVMs is the slow part).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterMigrationProcessesTest {
@@ -192,6 +192,29 @@ class ClusterMigrationProcessesTest {
     assertTrue(checkpoint.find(), metrics);
     assertTrue(Double.parseDouble(checkpoint.group(1)) > 0, checkpoint.group());
     assertTrue(metrics.contains("crtr_migrations_running{node=\"a\"} 0.0"), metrics);
+  }
+
+  @Test
+  @Order(6)
+  void theVmMovesOnByPrecopyWithTheReportAsJson() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        new CommandLine(new CrtrCommand())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(
+                "migrate", vmId, "--to", "c", "--strategy", "precopy", "--json", "--node", apiA);
+    assertEquals(0, code, out.toString() + err);
+    JsonNode report = json(out.toString().strip());
+    assertEquals("precopy", report.get("strategy").asText(), report.toString());
+    assertEquals("COMMITTED", report.get("outcome").asText(), report.toString());
+    assertEquals("b", report.get("source").asText(), report.toString());
+    assertTrue(report.get("bytesByKind").get("pages").asLong() > 0, report.toString());
+  }
+
+  static JsonNode json(String text) throws IOException {
+    return ApiResponses.JSON.readTree(text);
   }
 
   static JsonNode json(Http.Answer answer) throws IOException {
