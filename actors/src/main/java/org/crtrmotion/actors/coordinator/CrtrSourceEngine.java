@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.javadsl.StreamRefs;
 import org.apache.pekko.util.ByteString;
@@ -54,6 +56,10 @@ final class CrtrSourceEngine implements SourceEngine {
   private ReliableSender sender;
   private Path spill;
   private long lastBytesSent;
+  // Fault site: the trace's control path, dropped while partitioned (null unless the fault is set).
+  private final java.util.concurrent.atomic.AtomicBoolean partitioned =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private ActorRef<ByteString> gate;
 
   /**
    * @param onFailure told (from any thread) when a stream of the transfer fails, with the reason
@@ -132,8 +138,24 @@ final class CrtrSourceEngine implements SourceEngine {
         .source()
         .via(TraceStreams.encodeAsAvailable(traceStream(), 4))
         .runWith(sender.producer(), system);
+    ActorRef<ByteString> endpoint = sender.endpoint();
+    if (settings.faults().partitionTraceAtRound() > 0) {
+      ActorRef<ByteString> target = endpoint;
+      gate =
+          system.systemActorOf(
+              Behaviors.<ByteString>receiveMessage(
+                  frame -> {
+                    if (!partitioned.get()) {
+                      target.tell(frame);
+                    }
+                    return Behaviors.same();
+                  }),
+              "trace-gate-" + migrationId,
+              Props.empty());
+      endpoint = gate;
+    }
     return new MigrationProtocol.StartTransfer(
-        migrationId, started.instructions(), checkpoint, sender.endpoint());
+        migrationId, started.instructions(), checkpoint, endpoint);
   }
 
   @Override
@@ -141,6 +163,11 @@ final class CrtrSourceEngine implements SourceEngine {
     if (round == settings.faults().cutTraceAtRound() && sender != null) {
       sender.dropConnection(
           new IllegalStateException("fault injected: trace connection cut at round " + round));
+    }
+    if (round == settings.faults().partitionTraceAtRound() && sender != null) {
+      partitioned.set(true);
+      sender.dropConnection(
+          new IllegalStateException("fault injected: trace partitioned at round " + round));
     }
     StreamMetrics.Snapshot s = metrics.snapshot();
     long sent = bytes().total();
@@ -209,6 +236,7 @@ final class CrtrSourceEngine implements SourceEngine {
                 log.fail(new IllegalStateException("migration aborted: " + reason));
               }
               deleteSpill();
+              stopGate();
               if (failure != null) {
                 throw new IllegalStateException(
                     "the source did not confirm it runs on: " + failure.getMessage(), failure);
@@ -238,6 +266,14 @@ final class CrtrSourceEngine implements SourceEngine {
   private void closeLog() {
     log.close();
     deleteSpill();
+    stopGate();
+  }
+
+  private void stopGate() {
+    if (gate != null) {
+      org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)
+          .stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(gate));
+    }
   }
 
   private void deleteSpill() {

@@ -12,6 +12,7 @@ public final class MigrationFaults {
   private volatile boolean misreportTargetDigest;
   private volatile boolean withholdCaughtUp;
   private volatile int cutTraceAtRound;
+  private volatile int partitionTraceAtRound;
   private final CompletableFuture<Integer> traceConnections = new CompletableFuture<>();
 
   /** Target: reports a state digest off by one at F (invariant 3's check must catch it). */
@@ -30,6 +31,19 @@ public final class MigrationFaults {
   public MigrationFaults cutTraceAtRound(int round) {
     cutTraceAtRound = round;
     return this;
+  }
+
+  /**
+   * Source: from this round on (0 = never) the trace's control path is partitioned (resume requests
+   * and acknowledgements dropped) and its connection is cut: it cannot resume before its deadline.
+   */
+  public MigrationFaults partitionTraceAtRound(int round) {
+    partitionTraceAtRound = round;
+    return this;
+  }
+
+  int partitionTraceAtRound() {
+    return partitionTraceAtRound;
   }
 
   boolean misreportTargetDigest() {

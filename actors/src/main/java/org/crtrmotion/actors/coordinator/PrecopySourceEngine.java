@@ -31,11 +31,12 @@ import org.crtrmotion.vm.memory.GuestMemory;
 /**
  * Pre-copy on the source: one connection ({@link PrecopyStream}) carries round 0's state, then
  * round after round of the pages dirtied meanwhile, each taken from the VM as soon as the one
- * before has gone onto the link, all through a {@link BandwidthCap} at {@code max-bandwidth}. After
- * each round the pages written since its snapshot are counted: a round measures bytes sent, those
- * dirty pages (the remaining bytes), the dirty rate, the link rate, and QEMU's expected downtime
- * ({@link DowntimeModel#precopyMillis}). A freeze asked by the coordinator is carried out at the
- * next round boundary: the VM paused, the last pages and the state sent.
+ * before has gone onto the link, each through the migration's {@link BandwidthCap} at {@code
+ * max-bandwidth} (the streams run one after the other: one at a time holds the link). After each
+ * round the pages written since its snapshot are counted: a round measures bytes sent, those dirty
+ * pages (the remaining bytes), the dirty rate, the link rate, and QEMU's expected downtime ({@link
+ * DowntimeModel#precopyMillis}). A freeze asked by the coordinator is carried out at the next round
+ * boundary: the VM paused, the last pages and the state sent.
  */
 final class PrecopySourceEngine implements SourceEngine {
   private static final int PAGES_PER_BATCH = 16;
@@ -59,7 +60,8 @@ final class PrecopySourceEngine implements SourceEngine {
 
   private volatile Figures last;
   private volatile int measuredRound;
-  private volatile boolean sourceFrozen;
+  private boolean freezeOrdered; // under this
+  private boolean aborted; // under this
   private volatile int throttlePercent;
   private long lastBytesMeasured; // coordinator's thread
   private UniqueKillSwitch link;
@@ -111,7 +113,6 @@ final class PrecopySourceEngine implements SourceEngine {
     Pair<UniqueKillSwitch, SourceRef<ByteString>> running =
         Source.unfoldAsync(new Step(null, round0, false), this::next)
             .flatMapConcat(frames -> frames)
-            .via(cap.flow())
             .viaMat(KillSwitches.single(), Keep.right())
             .watchTermination(
                 (kill, done) -> {
@@ -181,6 +182,10 @@ final class PrecopySourceEngine implements SourceEngine {
               if (!(reply instanceof VmActor.PageRound pr)) {
                 throw new IllegalStateException("the VM gives no pages: " + describe(reply));
               }
+              if (aborted()) {
+                pr.round().close(); // no stream will read it: end its copy-on-write sharing
+                throw new IllegalStateException("migration aborted");
+              }
               Round round = begin(previous.number() + 1, pr.round());
               return Pair.create(new Step(round, null, false), pages(round, pr.round()));
             });
@@ -188,47 +193,54 @@ final class PrecopySourceEngine implements SourceEngine {
 
   /** The stop-and-copy: the VM paused, its last pages and state; the digest read meanwhile. */
   private CompletionStage<Pair<Step, Source<ByteString, NotUsed>>> freezeRound(Round previous) {
-    pausedAtMillis = millisClock.getAsLong(); // the guest pauses at its next slice boundary
-    return ask(r -> new VmActor.FreezeForCopy(previous.generation(), r))
-        .thenApply(
-            reply -> {
-              if (!(reply instanceof VmActor.FrozenForCopy f)) {
-                IllegalStateException e =
-                    new IllegalStateException("the VM cannot freeze: " + describe(reply));
-                frozen.completeExceptionally(e);
-                throw e;
-              }
-              sourceFrozen = true;
-              ask(VmActor.GetDigest::new)
-                  .whenComplete(
-                      (d, failure) -> {
-                        if (d instanceof VmActor.Digest digest) {
-                          frozen.complete(
-                              new VmActor.Frozen(
-                                  f.vmId(),
-                                  f.instructions(),
-                                  digest.digest(),
-                                  f.outputDigest(),
-                                  f.lines(),
-                                  f.pendingLine()));
-                        } else {
-                          frozen.completeExceptionally(
-                              new IllegalStateException(
-                                  "no digest from the frozen VM: "
-                                      + (failure != null ? failure.getMessage() : describe(d))));
-                        }
-                      });
-              Round last = begin(previous.number() + 1, f.last());
-              Source<ByteString, NotUsed> frames =
-                  pages(last, f.last())
-                      .concat(
-                          counted(
-                              PrecopyStream.stateFrames(
-                                  PrecopyStream.stateStream(migrationId, true), f.last().state()),
-                              controlBytes,
-                              null));
-              return Pair.create(new Step(last, null, true), frames);
-            });
+    CompletionStage<VmActor.Reply> ordered;
+    synchronized (this) {
+      if (aborted) {
+        return CompletableFuture.failedFuture(new IllegalStateException("migration aborted"));
+      }
+      // Ordered under the lock, so that an abort's Resume always reaches the VM after it.
+      freezeOrdered = true;
+      pausedAtMillis = millisClock.getAsLong(); // the guest pauses at its next slice boundary
+      ordered = ask(r -> new VmActor.FreezeForCopy(previous.generation(), r));
+    }
+    return ordered.thenApply(
+        reply -> {
+          if (!(reply instanceof VmActor.FrozenForCopy f)) {
+            IllegalStateException e =
+                new IllegalStateException("the VM cannot freeze: " + describe(reply));
+            frozen.completeExceptionally(e);
+            throw e;
+          }
+          ask(VmActor.GetDigest::new)
+              .whenComplete(
+                  (d, failure) -> {
+                    if (d instanceof VmActor.Digest digest) {
+                      frozen.complete(
+                          new VmActor.Frozen(
+                              f.vmId(),
+                              f.instructions(),
+                              digest.digest(),
+                              f.outputDigest(),
+                              f.lines(),
+                              f.pendingLine()));
+                    } else {
+                      frozen.completeExceptionally(
+                          new IllegalStateException(
+                              "no digest from the frozen VM: "
+                                  + (failure != null ? failure.getMessage() : describe(d))));
+                    }
+                  });
+          Round last = begin(previous.number() + 1, f.last());
+          Source<ByteString, NotUsed> frames =
+              pages(last, f.last())
+                  .concat(
+                      counted(
+                          PrecopyStream.stateFrames(
+                              PrecopyStream.stateStream(migrationId, true), f.last().state()),
+                          controlBytes,
+                          null));
+          return Pair.create(new Step(last, null, true), frames);
+        });
   }
 
   private Source<ByteString, NotUsed> pages(Round round, Checkpoint snapshot) {
@@ -241,10 +253,14 @@ final class PrecopySourceEngine implements SourceEngine {
         round);
   }
 
-  /** Counts the bytes of {@code frames}; a round learns when its last frame went out. */
-  private static Source<ByteString, NotUsed> counted(
+  /**
+   * Paces {@code frames} through the cap, then counts them: a round's bytes and the time its last
+   * frame left the cap are what the link carried, not what was read ahead of it.
+   */
+  private Source<ByteString, NotUsed> counted(
       Source<ByteString, NotUsed> frames, AtomicLong total, Round round) {
     return frames
+        .via(cap.flow())
         .map(
             f -> {
               total.addAndGet(f.size());
@@ -279,13 +295,17 @@ final class PrecopySourceEngine implements SourceEngine {
               }
               long nanos = Math.max(1, sentAtNanos - round.startNanos());
               long bytes = round.bytes().get();
+              long link = perSecond(bytes, nanos);
+              if (cap.bytesPerSecond() > 0) {
+                link = Math.min(link, cap.bytesPerSecond()); // a short round measures its burst
+              }
               last =
                   new Figures(
                       round.number(),
                       bytes,
                       nanos,
                       (long) dirty.pages() * GuestMemory.PAGE_SIZE,
-                      perSecond(bytes, nanos));
+                      link);
             });
   }
 
@@ -355,10 +375,16 @@ final class PrecopySourceEngine implements SourceEngine {
       link.abort(new IllegalStateException("migration aborted: " + reason));
     }
     frozen.completeExceptionally(new IllegalStateException("migration aborted: " + reason));
-    // The source runs on as before: unthrottled, and resumed if it was frozen.
+    // The source runs on as before: unthrottled, and resumed if a freeze was ordered (a Resume of
+    // a running guest only answers its status).
+    boolean resume;
+    synchronized (this) {
+      aborted = true;
+      resume = freezeOrdered;
+    }
     CompletionStage<VmActor.Reply> unthrottled = ask(r -> new VmActor.SetThrottle(0, r));
     CompletionStage<VmActor.Reply> running =
-        sourceFrozen ? unthrottled.thenCompose(x -> ask(VmActor.Resume::new)) : unthrottled;
+        resume ? unthrottled.thenCompose(x -> ask(VmActor.Resume::new)) : unthrottled;
     return running.thenApply(
         reply -> {
           if (!(reply instanceof VmActor.Status)) {
@@ -367,6 +393,10 @@ final class PrecopySourceEngine implements SourceEngine {
           }
           return null;
         });
+  }
+
+  private synchronized boolean aborted() {
+    return aborted;
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -147,7 +148,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private String lateReason = ""; // committed, but the target did not confirm going live
   private int throttlePercent;
   private int maxThrottlePercent;
-  private MigrationProtocol.Progress lastProgress;
+  private boolean finished;
 
   private SourceCoordinator(
       ActorContext<Command> ctx,
@@ -222,6 +223,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
         .onMessage(Timeout.class, this::onTimeout)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(AbortDone.class, this::onAbortDone)
+        .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
 
@@ -387,7 +389,6 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     if (phase != Phase.TRANSFER || aborting) {
       return this;
     }
-    lastProgress = p;
     if (!p.restored() || !engine.roundReady()) {
       publish(); // still setting up the copy, or no new round yet
       return this;
@@ -624,7 +625,24 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     return finish(Outcome.ABORTED, reason, 0);
   }
 
+  /**
+   * Stopped without a report (a defect here, the node shutting down): before the commit point the
+   * source must not stay paused or recording, nor the target keep its copy.
+   */
+  private Behavior<Command> onPostStop() {
+    if (!finished && !committed) {
+      if (vm != null && engine != null) {
+        vm.ref().tell(new VmActor.StopRecording(getContext().getSystem().ignoreRef()));
+      }
+      if (target != null) {
+        target.tell(new MigrationProtocol.Abort(migrationId, "the source's coordinator stopped"));
+      }
+    }
+    return this;
+  }
+
   private Behavior<Command> finish(Outcome outcome, String reason, long firstTargetLine) {
+    finished = true;
     phase = outcome == Outcome.COMMITTED ? Phase.COMMITTED : Phase.ABORTED;
     long now = millisClock.getAsLong();
     long pausedAt =

@@ -53,7 +53,11 @@ class MigrationFaultTest {
   @AfterEach
   void faultsOff() {
     for (MigrationNode n : List.of(a, b)) {
-      n.faults.misreportTargetDigest(false).withholdCaughtUp(false).cutTraceAtRound(0);
+      n.faults
+          .misreportTargetDigest(false)
+          .withholdCaughtUp(false)
+          .cutTraceAtRound(0)
+          .partitionTraceAtRound(0);
     }
   }
 
@@ -248,6 +252,18 @@ class MigrationFaultTest {
 
     assertTrue(
         report.reason().endsWith("this node cannot throttle the source's vCPU"), report.reason());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void aTraceStreamThatCannotResumeWithinItsDeadlineAbortsTheMigration() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+    a.faults.partitionTraceAtRound(1);
+
+    MigrationReport report = start(vmId, "b", STAYS_IN_TRANSFER).report();
+
+    assertTrue(report.reason().contains("not resumed within"), report.reason());
     sourceRunsOn(vmId, console[0], report);
   }
 

@@ -112,6 +112,19 @@ class MigrationProtocolSerializerTest {
   }
 
   @Test
+  void startPrecopyCarriesThePageStreamRef() {
+    SourceRef<ByteString> pages =
+        Source.single(ByteString.fromString("x")).runWith(StreamRefs.sourceRef(), testKit.system());
+    MigrationProtocol.StartPrecopy back =
+        (MigrationProtocol.StartPrecopy)
+            roundTrip(new MigrationProtocol.StartPrecopy("a-m2-y", pages));
+    StreamRefResolver resolver = StreamRefResolver.get(testKit.system());
+    assertEquals("a-m2-y", back.migrationId());
+    assertEquals(
+        resolver.toSerializationFormat(pages), resolver.toSerializationFormat(back.pages()));
+  }
+
+  @Test
   void everyMessageHasItsOwnManifest() {
     MigrationProtocolSerializer s = serializer();
     Stream<Object> all =
@@ -119,8 +132,9 @@ class MigrationProtocolSerializerTest {
             everyPlainMessage(),
             Stream.of(
                 new MigrationProtocol.Commit("m", 1, new byte[0]),
-                new MigrationProtocol.StartTransfer("m", 0, null, null)));
-    assertEquals(11, all.map(s::manifest).distinct().count());
+                new MigrationProtocol.StartTransfer("m", 0, null, null),
+                new MigrationProtocol.StartPrecopy("m", null)));
+    assertEquals(12, all.map(s::manifest).distinct().count());
   }
 
   @Test

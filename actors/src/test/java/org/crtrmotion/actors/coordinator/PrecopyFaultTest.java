@@ -1,0 +1,208 @@
+package org.crtrmotion.actors.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.crtrmotion.actors.directory.VmDirectory;
+import org.crtrmotion.actors.migration.DigestCheck;
+import org.crtrmotion.actors.migration.MigrationParameters;
+import org.crtrmotion.actors.migration.MigrationReport;
+import org.crtrmotion.actors.migration.NonConvergencePolicy;
+import org.crtrmotion.actors.migration.Outcome;
+import org.crtrmotion.actors.migration.Phase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pre-copy through the same coordinators: faults before the commit point end in ABORTED with the
+ * reason, the source still running (resumed and unthrottled when it was frozen) and printing, the
+ * directory unchanged.
+ */
+class PrecopyFaultTest {
+  private static final long PATIENCE_SECONDS = MigrationNode.PATIENCE.toSeconds();
+
+  /** Never freezes by itself: the downtime-limit is below the hand-over, the rounds unbounded. */
+  private static final MigrationParameters STAYS_IN_TRANSFER =
+      PrecopyMigrationTest.PARAMETERS
+          .withDowntimeLimit(Duration.ofMillis(1))
+          .withMaxRounds(1_000_000)
+          .withNonConvergencePolicy(NonConvergencePolicy.ABORT)
+          .withConvergenceWindow(1_000_000);
+
+  private static MigrationNode a;
+  private static MigrationNode b;
+
+  @BeforeAll
+  static void start() {
+    a = new MigrationNode("a", CrtrMigrationTest.SETTINGS);
+    b = new MigrationNode("b", CrtrMigrationTest.SETTINGS);
+    a.join(a);
+    b.join(a);
+    a.awaitMigrationsOf(List.of(b));
+    b.awaitMigrationsOf(List.of(a));
+  }
+
+  @AfterEach
+  void faultsOff() {
+    for (MigrationNode n : List.of(a, b)) {
+      n.faults.misreportTargetDigest(false).withholdCaughtUp(false).cutTraceAtRound(0);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    b.close();
+    a.close();
+  }
+
+  /** A migration from a with its progress updates queued. */
+  private record Watched(
+      MigrationClient.Migration migration,
+      LinkedBlockingQueue<MigrationEvent.ProgressUpdate> updates) {
+    String id() throws Exception {
+      return migration.migrationId().toCompletableFuture().get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    MigrationReport report() throws Exception {
+      return migration.report().toCompletableFuture().get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    void awaitPhase(Phase phase) throws InterruptedException {
+      while (true) {
+        MigrationEvent.ProgressUpdate u = updates.poll(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        assertTrue(u != null, "no progress update in " + PATIENCE_SECONDS + " s");
+        if (u.phase() == phase && (phase != Phase.TRANSFER || u.round() >= 1)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static Watched start(String vmId, String target, MigrationParameters parameters) {
+    LinkedBlockingQueue<MigrationEvent.ProgressUpdate> updates = new LinkedBlockingQueue<>();
+    return new Watched(a.client.start(vmId, target, parameters, updates::add), updates);
+  }
+
+  private static String runningGuest(ConsoleRecord[] console) {
+    String vmId = a.startVm("memory.elf", CrtrMigrationTest.memoryGuest());
+    assertInstanceOf(VmDirectory.Location.class, a.register(vmId));
+    console[0] = new ConsoleRecord(vmId);
+    console[0].awaitFrom(a, 2);
+    return vmId;
+  }
+
+  /** The source still owns, runs and prints: lines go on from a, the directory did not move. */
+  private static void sourceRunsOn(String vmId, ConsoleRecord console, MigrationReport report) {
+    assertEquals(Outcome.ABORTED, report.outcome());
+    assertTrue(a.vmIds().contains(vmId), "a still runs " + vmId);
+    console.awaitFrom(a, console.lastFrom(a) + 3);
+    console.assertOneSequenceFrom1();
+    VmDirectory.Location at = (VmDirectory.Location) a.lookup(vmId);
+    assertEquals("a", at.node());
+    assertEquals(1, at.epoch());
+    a.stopVm(vmId);
+  }
+
+  private static CancelReply cancel(String id) throws Exception {
+    return a.client.cancel(id).toCompletableFuture().get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aDigestMismatchAtTheFreezePointAbortsAndTheSourceRunsOn() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+    b.faults.misreportTargetDigest(true);
+
+    MigrationReport report = start(vmId, "b", PrecopyMigrationTest.PARAMETERS).report();
+
+    assertEquals(DigestCheck.MISMATCH, report.digestCheck(), report.toString());
+    assertTrue(report.reason().startsWith("digest mismatch at the freeze point"), report.reason());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void cancelWhilePreparingIsAcknowledgedAndAborts() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+    // No node answers to this name: the migration stays in PREPARE until cancelled.
+    Watched w = start(vmId, "nowhere", PrecopyMigrationTest.PARAMETERS);
+
+    CancelReply reply = cancel(w.id());
+
+    assertEquals(new CancelReply.Accepted(w.id(), Phase.PREPARE), reply);
+    MigrationReport report = w.report();
+    assertEquals("cancelled in phase PREPARE", report.reason());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void cancelDuringTheTransferIsAcknowledgedAndAborts() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+    Watched w = start(vmId, "b", STAYS_IN_TRANSFER);
+    w.awaitPhase(Phase.TRANSFER);
+
+    CancelReply reply = cancel(w.id());
+
+    assertEquals(new CancelReply.Accepted(w.id(), Phase.TRANSFER), reply);
+    MigrationReport report = w.report();
+    assertEquals("cancelled in phase TRANSFER", report.reason());
+    assertFalse(report.rounds().isEmpty());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void cancelWhileFrozenResumesTheSourceAndAborts() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+    b.faults.withholdCaughtUp(true); // the source stays frozen, waiting for the target
+    Watched w = start(vmId, "b", PrecopyMigrationTest.PARAMETERS);
+    w.awaitPhase(Phase.FREEZE);
+
+    CancelReply reply = cancel(w.id());
+
+    assertEquals(new CancelReply.Accepted(w.id(), Phase.FREEZE), reply);
+    MigrationReport report = w.report();
+    assertEquals("cancelled in phase FREEZE", report.reason());
+    assertEquals(DigestCheck.NOT_REACHED, report.digestCheck());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void aMigrationPastItsDeadlineAbortsAndTheSourceRunsOn() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+
+    MigrationReport report =
+        start(vmId, "b", STAYS_IN_TRANSFER.withDeadline(Duration.ofSeconds(2))).report();
+
+    assertTrue(report.reason().startsWith("the deadline of PT2S passed"), report.reason());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void aTargetNodeThatGoesDownBeforeTheCommitAbortsAndTheSourceRunsOn() throws Exception {
+    MigrationNode c = new MigrationNode("c", CrtrMigrationTest.SETTINGS);
+    c.join(a);
+    a.awaitMigrationsOf(List.of(c));
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+    Watched w = start(vmId, "c", STAYS_IN_TRANSFER);
+    w.awaitPhase(Phase.TRANSFER);
+
+    c.close();
+
+    MigrationReport report = w.report();
+    assertInstanceOf(String.class, report.reason());
+    assertFalse(report.reason().isEmpty());
+    sourceRunsOn(vmId, console[0], report);
+  }
+}
