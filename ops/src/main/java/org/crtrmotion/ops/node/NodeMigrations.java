@@ -45,7 +45,7 @@ final class NodeMigrations {
   /**
    * A migration id names its source node: {@code <node>-m<n>-<8 hex>} ({@code Migrations}' scheme).
    */
-  private static final Pattern ID = Pattern.compile("^(.+)-m\\d+-[0-9a-f]{8}$");
+  private static final Pattern ID = Pattern.compile("^([A-Za-z0-9._-]+)-m\\d+-[0-9a-f]{8}$");
 
   private final String node;
   private final MigrationClient client;

@@ -180,6 +180,14 @@ class ApiRefusalsTest {
   }
 
   @Test
+  void cancellingAnUnknownMigrationIsA404() throws Exception {
+    Http.Answer answer =
+        Http.delete(api + "/api/v1/migrations/solo-m7-0123abcd", "Authorization", AUTH);
+    assertEquals(404, answer.status());
+    assertTrue(error(answer).startsWith("no migration solo-m7-0123abcd"), answer.body());
+  }
+
+  @Test
   void theRunningVmIsNotDisturbedByRefusals() throws Exception {
     Http.post(api + "/api/v1/vms", "{\"image\":\"/etc/passwd\"}", "Authorization", AUTH);
     Http.post(api + "/api/v1/vms", "{nope", "Authorization", AUTH);

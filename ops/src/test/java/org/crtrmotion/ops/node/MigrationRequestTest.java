@@ -83,5 +83,6 @@ class MigrationRequestTest {
   void aMigrationIdNamesItsSourceNode() {
     assertEquals("node-m2", NodeMigrations.sourceNodeOf("node-m2-m17-0a1b2c3d").orElseThrow());
     assertTrue(NodeMigrations.sourceNodeOf("../etc").isEmpty());
+    assertTrue(NodeMigrations.sourceNodeOf("a/b-m1-0a1b2c3d").isEmpty());
   }
 }
