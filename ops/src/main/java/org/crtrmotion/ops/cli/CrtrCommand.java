@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       LoadCommand.class,
       org.crtrmotion.ops.node.NodeCommand.class,
       org.crtrmotion.ops.client.VmCommand.class,
+      org.crtrmotion.ops.client.MigrateCommand.class,
       org.crtrmotion.ops.certs.CertsCommand.class,
       org.crtrmotion.ops.demo.DemoCommand.class,
       CommandLine.HelpCommand.class

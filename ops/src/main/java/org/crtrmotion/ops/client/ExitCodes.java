@@ -1,6 +1,6 @@
 package org.crtrmotion.ops.client;
 
-/** The exit codes of the client commands ({@code crtr vm ...}). */
+/** The exit codes of the client commands ({@code crtr vm ...}, {@code crtr migrate ...}). */
 final class ExitCodes {
   private ExitCodes() {}
 
@@ -20,4 +20,16 @@ final class ExitCodes {
 
   /** The node needs a token, or another one ({@code --token} or {@code CRTR_TOKEN}). */
   static final int UNAUTHORIZED = 5;
+
+  /** {@code crtr migrate}: the migration ended ABORTED (the reason is printed; the VM runs on). */
+  static final int MIGRATION_ABORTED = 1;
+
+  /** {@code crtr migrate}: the node refused the request (a bad parameter, a cancel too late). */
+  static final int MIGRATION_REFUSED = 6;
+
+  /**
+   * {@code crtr migrate}: the progress stream ended before the report; the migration may still run
+   * ({@code crtr migrate status ID}).
+   */
+  static final int STREAM_LOST = 7;
 }

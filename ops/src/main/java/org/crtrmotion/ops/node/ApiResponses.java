@@ -24,6 +24,14 @@ final class ApiResponses {
     }
   }
 
+  static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass() + " as JSON", e);
+    }
+  }
+
   static HttpResponse ok(Object value) {
     return json(StatusCodes.OK, value);
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +15,15 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.crtrmotion.actors.coordinator.CoordinatorSettings;
+import org.crtrmotion.actors.coordinator.MigrationClient;
+import org.crtrmotion.actors.coordinator.Migrations;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.cluster.ApiSettings;
@@ -71,12 +76,17 @@ public final class CrtrNode implements AutoCloseable {
         // No seeds: this node starts a cluster of its own, which others may join through it.
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
-      VmDirectory.init(system);
+      ActorRef<VmDirectory.Command> directory = VmDirectory.init(system);
       NodeMetrics metrics = new NodeMetrics(settings.name());
+      Optional<NodeMigrations> migrations =
+          settings.isHost()
+              ? Optional.of(migrations(system, settings, hostAgent.join(), directory, metrics))
+              : Optional.empty();
       LocalVms local = new LocalVms(system, ASK_TIMEOUT);
       ClusterGateway gateway = new ClusterGateway(system, ASK_TIMEOUT);
       ApiEndpoints endpoints = new ApiEndpoints(system, ASK_TIMEOUT);
-      NodeApi routes = new NodeApi(system, settings, api, gateway, local, metrics, endpoints);
+      NodeApi routes =
+          new NodeApi(system, settings, api, gateway, local, metrics, endpoints, migrations);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(api.bindHost(), api.bindPort())
@@ -128,6 +138,23 @@ public final class CrtrNode implements AutoCloseable {
     m.put("pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter");
     m.put("pekko.loglevel", "INFO");
     return ConfigFactory.parseMap(m, "crtr node defaults");
+  }
+
+  /** This node's {@link Migrations} (the source and target coordinators) and the API's view. */
+  private static NodeMigrations migrations(
+      ActorSystem<Void> system,
+      NodeSettings settings,
+      ActorRef<HostAgent.Command> hostAgent,
+      ActorRef<VmDirectory.Command> directory,
+      NodeMetrics metrics) {
+    ActorRef<Migrations.Command> actor =
+        system.systemActorOf(
+            Migrations.create(
+                settings.name(), hostAgent, directory, CoordinatorSettings.defaults()),
+            "migrations",
+            Props.empty());
+    return new NodeMigrations(
+        settings.name(), new MigrationClient(system, actor), metrics.migrations());
   }
 
   private static Behavior<Void> guardian(

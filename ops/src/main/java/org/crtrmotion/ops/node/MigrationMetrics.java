@@ -21,6 +21,8 @@ public final class MigrationMetrics {
   static final String BYTES = "crtr.migration.bytes";
   static final String BACKLOG = "crtr.stream.backlog.frames";
   static final String SPILL = "crtr.stream.spill.bytes";
+  static final String RUNNING = "crtr.migrations.running";
+  static final String BACKLOG_BYTES = "crtr.migration.backlog.bytes";
   static final String THROTTLED = "crtr.stream.throttled";
   static final String THROTTLE_EPISODES = "crtr.stream.throttle.episodes";
 
@@ -29,6 +31,8 @@ public final class MigrationMetrics {
   private final AtomicLong spillBytes = new AtomicLong();
   private final AtomicLong throttled = new AtomicLong();
   private final AtomicLong throttleEpisodes = new AtomicLong();
+  private final AtomicLong running = new AtomicLong();
+  private final AtomicLong backlogBytes = new AtomicLong();
 
   MigrationMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -36,6 +40,14 @@ public final class MigrationMetrics {
     registry.gauge(SPILL, spillBytes);
     registry.gauge(THROTTLED, throttled);
     registry.gauge(THROTTLE_EPISODES, throttleEpisodes);
+    registry.gauge(RUNNING, running);
+    registry.gauge(BACKLOG_BYTES, backlogBytes);
+  }
+
+  /** Migrations under way from this node and what their targets have not acknowledged yet. */
+  public void runningObserved(int migrations, long unacknowledgedBytes) {
+    running.set(migrations);
+    backlogBytes.set(unacknowledgedBytes);
   }
 
   /** Counts a finished migration by outcome and strategy, its times and its bytes by kind. */

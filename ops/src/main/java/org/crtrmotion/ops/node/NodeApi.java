@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
@@ -23,12 +24,16 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.javadsl.Source;
+import org.crtrmotion.actors.coordinator.CancelReply;
 import org.crtrmotion.actors.host.HostAgent;
+import org.crtrmotion.actors.migration.MigrationReport;
 import org.crtrmotion.actors.vm.VmActor;
 import org.crtrmotion.cluster.ApiSettings;
 import org.crtrmotion.cluster.NodeSettings;
@@ -40,10 +45,11 @@ import org.slf4j.LoggerFactory;
  * with its status code. Bound anywhere but loopback, every path but {@code /health} and {@code
  * /ready} needs {@code Authorization: Bearer <token>}.
  *
- * <p>Migration paths are reserved: {@code POST/GET /api/v1/migrations}, {@code GET/DELETE
- * /api/v1/migrations/{id}}, {@code GET /api/v1/migrations/{id}/events} (progress as server-sent
- * events) and {@code GET /api/v1/migrations/{id}/report}; they answer 501 until the migration
- * coordinators exist.
+ * <p>Migrations: {@code POST /api/v1/migrations} starts one on the node its VM runs on (another
+ * node answers 307 to that node's API); {@code GET /api/v1/migrations} lists this node's; {@code
+ * GET/DELETE /api/v1/migrations/{id}} (status, cancel), {@code .../events} (progress as server-sent
+ * events, ending with the report) and {@code .../report} are served by the migration's source node
+ * (the id names it; another node answers 307).
  */
 final class NodeApi {
   private static final Logger log = LoggerFactory.getLogger(NodeApi.class);
@@ -56,6 +62,7 @@ final class NodeApi {
   private final NodeMetrics metrics;
   private final ImagePolicy images;
   private final ApiEndpoints endpoints;
+  private final Optional<NodeMigrations> migrations;
 
   NodeApi(
       ActorSystem<?> system,
@@ -64,7 +71,8 @@ final class NodeApi {
       ClusterGateway gateway,
       LocalVms local,
       NodeMetrics metrics,
-      ApiEndpoints endpoints) {
+      ApiEndpoints endpoints,
+      Optional<NodeMigrations> migrations) {
     this.system = system;
     this.node = node;
     this.api = api;
@@ -73,6 +81,7 @@ final class NodeApi {
     this.metrics = metrics;
     this.images = new ImagePolicy(api.imageDirectories());
     this.endpoints = endpoints;
+    this.migrations = migrations;
   }
 
   Route route() {
@@ -105,13 +114,7 @@ final class NodeApi {
                 concat(
                     path("nodes", () -> get(() -> completeWithFuture(nodes()))),
                     pathPrefix("vms", this::vmRoutes),
-                    pathPrefix(
-                        "migrations",
-                        () ->
-                            complete(
-                                ApiResponses.error(
-                                    StatusCodes.NOT_IMPLEMENTED,
-                                    "migrations are not available on this node yet"))),
+                    pathPrefix("migrations", this::migrationRoutes),
                     extractUnmatchedPath(
                         rest ->
                             complete(
@@ -140,6 +143,42 @@ final class NodeApi {
                                 get(() -> completeWithFuture(vm(id))),
                                 delete(() -> completeWithFuture(stopVm(id))))),
                     path("console", () -> get(() -> console(id))))));
+  }
+
+  private Route migrationRoutes() {
+    return concat(
+        pathEnd(
+            () ->
+                concat(
+                    get(() -> complete(listMigrations())),
+                    post(
+                        () ->
+                            entity(
+                                Unmarshaller.entityToString(),
+                                body -> completeWithFuture(startMigration(body)))))),
+        pathPrefix(
+            PathMatchers.segment(),
+            id ->
+                concat(
+                    pathEnd(
+                        () ->
+                            concat(
+                                get(
+                                    () ->
+                                        completeWithFuture(
+                                            atSource(id, "", () -> migrationStatus(id)))),
+                                delete(
+                                    () ->
+                                        completeWithFuture(
+                                            atSource(id, "", () -> cancelMigration(id)))))),
+                    path("events", () -> get(() -> migrationEvents(id))),
+                    path(
+                        "report",
+                        () ->
+                            get(
+                                () ->
+                                    completeWithFuture(
+                                        atSource(id, "/report", () -> migrationReport(id))))))));
   }
 
   // ---- security
@@ -400,6 +439,173 @@ final class NodeApi {
 
   private boolean isLocal(ClusterGateway.Located vm) {
     return vm.agent().address().equals(Cluster.get(system).selfMember().address());
+  }
+
+  // ---- migrations
+
+  private HttpResponse listMigrations() {
+    return ApiResponses.ok(
+        Map.of(
+            "node",
+            node.name(),
+            "migrations",
+            migrations.map(NodeMigrations::list).orElse(List.of())));
+  }
+
+  private CompletionStage<HttpResponse> startMigration(String body) {
+    MigrationRequest request;
+    try {
+      request = MigrationRequest.parse(body);
+    } catch (StartRequest.Malformed e) {
+      return done(ApiResponses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
+    }
+    return gateway
+        .find(request.vmId())
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()) {
+                return done(ApiResponses.error(StatusCodes.NOT_FOUND, "no VM " + request.vmId()));
+              }
+              ClusterGateway.Located vm = found.get();
+              if (vm.node().equals(request.targetNode())) {
+                return done(
+                    ApiResponses.error(
+                        StatusCodes.BAD_REQUEST,
+                        "field 'targetNode': VM "
+                            + request.vmId()
+                            + " already runs on node "
+                            + vm.node()));
+              }
+              if (!isLocal(vm) || migrations.isEmpty()) {
+                return referTo(vm.node(), "/api/v1/migrations", "VM " + request.vmId());
+              }
+              return gateway.capacities().thenCompose(hosts -> startHere(request, hosts));
+            });
+  }
+
+  private CompletionStage<HttpResponse> startHere(
+      MigrationRequest request, List<ClusterGateway.AgentCapacity> hosts) {
+    List<String> names = hosts.stream().map(h -> h.capacity().node()).toList();
+    if (!names.contains(request.targetNode())) {
+      return done(
+          ApiResponses.error(
+              StatusCodes.BAD_REQUEST,
+              "field 'targetNode': no host node '"
+                  + request.targetNode()
+                  + "' answered in the cluster (hosts: "
+                  + String.join(", ", names)
+                  + ")"));
+    }
+    return migrations
+        .get()
+        .start(request)
+        .handle(
+            (id, failure) -> {
+              if (failure != null) {
+                return ApiResponses.error(
+                    StatusCodes.SERVICE_UNAVAILABLE,
+                    "the migration of " + request.vmId() + " did not start: " + failure);
+              }
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("migrationId", id);
+              out.put("vmId", request.vmId());
+              out.put("source", node.name());
+              out.put("target", request.targetNode());
+              out.put("strategy", request.parameters().strategy().cliName());
+              return ApiResponses.json(StatusCodes.ACCEPTED, out)
+                  .addHeader(Location.create("/api/v1/migrations/" + id));
+            });
+  }
+
+  /**
+   * Migration {@code id} is served by its source node: here when this node knows it, else 307 to
+   * the source node's API ({@code suffix} after the id), else 404.
+   */
+  private CompletionStage<HttpResponse> atSource(
+      String id, String suffix, Supplier<CompletionStage<HttpResponse>> here) {
+    Optional<String> source = NodeMigrations.sourceNodeOf(id);
+    if (source.isEmpty()) {
+      return done(ApiResponses.error(StatusCodes.NOT_FOUND, "no migration " + id));
+    }
+    if (source.get().equals(node.name())) {
+      return migrations.isPresent() && migrations.get().knows(id)
+          ? here.get()
+          : done(
+              ApiResponses.error(
+                  StatusCodes.NOT_FOUND,
+                  "no migration "
+                      + id
+                      + " on node "
+                      + node.name()
+                      + " (the last "
+                      + NodeMigrations.KEPT_FINISHED
+                      + " reports are kept)"));
+    }
+    return referTo(source.get(), "/api/v1/migrations/" + id + suffix, "migration " + id);
+  }
+
+  /** 307 to {@code path} on node {@code other}'s API, or 404 when its API is not known here. */
+  private CompletionStage<HttpResponse> referTo(String other, String path, String what) {
+    return endpoints
+        .lookup(other)
+        .thenApply(
+            url ->
+                url.isPresent()
+                    ? ApiResponses.json(
+                            StatusCodes.TEMPORARY_REDIRECT,
+                            Map.of("node", other, "location", url.get() + path))
+                        .addHeader(Location.create(url.get() + path))
+                    : ApiResponses.error(
+                        StatusCodes.NOT_FOUND,
+                        what + " is on node " + other + ", whose API is not known here"));
+  }
+
+  private CompletionStage<HttpResponse> migrationStatus(String id) {
+    return done(
+        migrations
+            .flatMap(m -> m.status(id))
+            .map(ApiResponses::ok)
+            .orElseGet(() -> ApiResponses.error(StatusCodes.NOT_FOUND, "no migration " + id)));
+  }
+
+  private CompletionStage<HttpResponse> migrationReport(String id) {
+    Optional<MigrationReport> report = migrations.get().report(id).flatMap(r -> r);
+    if (report.isPresent()) {
+      return done(ApiResponses.ok(MigrationJson.report(report.get())));
+    }
+    Object phase = migrations.get().status(id).map(s -> s.get("phase")).orElse("unknown");
+    return done(
+        ApiResponses.error(
+            StatusCodes.CONFLICT,
+            "migration " + id + " has not ended yet (phase " + phase + "): no report"));
+  }
+
+  private CompletionStage<HttpResponse> cancelMigration(String id) {
+    return migrations
+        .get()
+        .cancel(id)
+        .thenApply(
+            reply -> {
+              if (reply instanceof CancelReply.Accepted accepted) {
+                log.info("event=migration-cancelled migration={} phase={}", id, accepted.phase());
+                return ApiResponses.json(
+                    StatusCodes.ACCEPTED,
+                    Map.of("migrationId", id, "cancelled", true, "phase", accepted.phase().name()));
+              }
+              return ApiResponses.error(
+                  StatusCodes.CONFLICT, ((CancelReply.Refused) reply).reason());
+            });
+  }
+
+  private Route migrationEvents(String id) {
+    Optional<Source<ServerSentEvent, NotUsed>> here =
+        NodeMigrations.sourceNodeOf(id).filter(n -> n.equals(node.name())).isPresent()
+            ? migrations.flatMap(m -> m.events(id))
+            : Optional.empty();
+    if (here.isPresent()) {
+      return completeOK(here.get(), EventStreamMarshalling.toEventStream());
+    }
+    return completeWithFuture(atSource(id, "/events", () -> done(null)));
   }
 
   // ---- errors

@@ -83,20 +83,6 @@ record StartRequest(String image, String bootargs, long memoryBytes, Optional<St
   }
 
   private static long size(String text) throws Malformed {
-    String t = text.trim().toUpperCase().replace("IB", "").replace("B", "").replace(" ", "");
-    long unit = 1;
-    if (!t.isEmpty() && "KMG".indexOf(t.charAt(t.length() - 1)) >= 0) {
-      unit = 1L << (10 * ("KMG".indexOf(t.charAt(t.length() - 1)) + 1));
-      t = t.substring(0, t.length() - 1);
-    }
-    try {
-      long n = Long.parseLong(t);
-      if (n <= 0 || n > Long.MAX_VALUE / unit) {
-        throw new Malformed("field 'memory': out of range: \"" + text + "\"");
-      }
-      return n * unit;
-    } catch (NumberFormatException e) {
-      throw new Malformed("field 'memory': not a size: \"" + text + "\" (e.g. \"64M\", \"1G\")");
-    }
+    return Sizes.parse(text, "memory");
   }
 }

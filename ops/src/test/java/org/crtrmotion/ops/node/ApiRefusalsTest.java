@@ -136,9 +136,55 @@ class ApiRefusalsTest {
   }
 
   @Test
-  void migrationPathsAreReservedAndSaySo() throws Exception {
-    Http.Answer answer = Http.get(api + "/api/v1/migrations", "Authorization", AUTH);
-    assertEquals(501, answer.status());
+  void aMigrationWithABadParameterIsRefusedWith400NamingIt() throws Exception {
+    Http.Answer answer =
+        Http.post(
+            api + "/api/v1/migrations",
+            "{\"vmId\":\"" + runningVm + "\",\"targetNode\":\"b\",\"downtimeLimitMillis\":-5}",
+            "Authorization",
+            AUTH);
+    assertEquals(400, answer.status());
+    assertTrue(error(answer).startsWith("field 'downtimeLimitMillis'"), answer.body());
+  }
+
+  @Test
+  void aMigrationToANodeThatIsNotInTheClusterIsRefusedNamingTheField() throws Exception {
+    Http.Answer answer =
+        Http.post(
+            api + "/api/v1/migrations",
+            "{\"vmId\":\"" + runningVm + "\",\"targetNode\":\"nowhere\"}",
+            "Authorization",
+            AUTH);
+    assertEquals(400, answer.status());
+    assertTrue(error(answer).startsWith("field 'targetNode'"), answer.body());
+  }
+
+  @Test
+  void aMigrationOfAnUnknownVmIsA404() throws Exception {
+    Http.Answer answer =
+        Http.post(
+            api + "/api/v1/migrations",
+            "{\"vmId\":\"solo-vm-99\",\"targetNode\":\"b\"}",
+            "Authorization",
+            AUTH);
+    assertEquals(404, answer.status());
+    assertEquals("no VM solo-vm-99", error(answer));
+  }
+
+  @Test
+  void anUnknownMigrationIsA404() throws Exception {
+    Http.Answer answer =
+        Http.get(api + "/api/v1/migrations/solo-m7-0123abcd/report", "Authorization", AUTH);
+    assertEquals(404, answer.status());
+    assertTrue(error(answer).startsWith("no migration solo-m7-0123abcd"), answer.body());
+  }
+
+  @Test
+  void cancellingAnUnknownMigrationIsA404() throws Exception {
+    Http.Answer answer =
+        Http.delete(api + "/api/v1/migrations/solo-m7-0123abcd", "Authorization", AUTH);
+    assertEquals(404, answer.status());
+    assertTrue(error(answer).startsWith("no migration solo-m7-0123abcd"), answer.body());
   }
 
   @Test
