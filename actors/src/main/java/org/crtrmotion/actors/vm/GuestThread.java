@@ -19,8 +19,10 @@ import org.crtrmotion.vm.machine.StopReason;
 /**
  * The body of a VM's own thread: boots the machine, runs it in slices of {@link
  * VmSpec#sliceInstructions()} and, between two slices, carries out the orders its VM actor queued.
- * The machine is touched only here, so a pause, a checkpoint or a status read happens exactly
- * between two instructions. Everything it has to say goes back to the actor as a message.
+ * An order cuts the slice in progress short ({@link Machine#requestPause()}), so it is carried out
+ * at once rather than up to a slice later, even for a guest asleep in WFI. The machine is touched
+ * only here, so a pause, a checkpoint or a status read happens exactly between two instructions.
+ * Everything it has to say goes back to the actor as a message.
  */
 final class GuestThread implements Runnable {
 
@@ -119,9 +121,17 @@ final class GuestThread implements Runnable {
     this.console = new ConsoleLines(line -> actor.tell(new VmActor.GuestLine(line)));
   }
 
-  /** Queues an order; it is carried out between two slices. Any thread. */
+  /**
+   * Queues an order and cuts the slice in progress short, so that it is carried out at once. Any
+   * thread. A pause asked for while no slice runs ends the next one before its first instruction: a
+   * slice of nothing, harmless, and no order ever waits a slice for a race with its start.
+   */
   void order(Order order) {
     orders.add(order);
+    Machine m = machine;
+    if (m != null) {
+      m.requestPause();
+    }
   }
 
   /**
@@ -239,8 +249,8 @@ final class GuestThread implements Runnable {
       long after = m.instructionsRetired();
       pacer.ran(start, time.nanoTime(), after - before, after);
       switch (r.reason()) {
-        case INSTRUCTION_LIMIT -> {
-          // A slice done; the target may replay this far.
+        case INSTRUCTION_LIMIT, PAUSED -> {
+          // A slice done, or cut short for an order: the target may replay this far.
           coverRecording(m);
         }
         case STOPPED -> {
@@ -306,7 +316,8 @@ final class GuestThread implements Runnable {
     RunResult r = m.run(Math.min(covered.icount(), at + spec.sliceInstructions()));
     replayBusyNanos += nanoClock.getAsLong() - start;
     replayedInstructions += m.instructionsRetired() - at;
-    if (r.reason() != StopReason.INSTRUCTION_LIMIT) {
+    // A slice cut short for an order is a slice done: the next one goes on from there.
+    if (r.reason() != StopReason.INSTRUCTION_LIMIT && r.reason() != StopReason.PAUSED) {
       replayEnded(r);
       return;
     }

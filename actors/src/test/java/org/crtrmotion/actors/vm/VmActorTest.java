@@ -13,6 +13,7 @@ import org.crtrmotion.vm.machine.BootPlan;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.machine.StopReason;
+import org.crtrmotion.vm.time.TimeMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,24 @@ class VmActorTest {
     assertEquals(VmState.PAUSED, first.state());
     assertEquals(paused.instructions(), first.instructions());
     assertEquals(paused.instructions(), second.instructions());
+  }
+
+  @Test
+  void pauseIsAnsweredWithinAHugeSliceOfAGuestAsleepInWfi() {
+    // A slice of 2^40 instructions and a timer tick 100 s away in host time: the guest thread
+    // would look at its orders only after the tick, unless the order cuts the slice short.
+    VmSpec spec =
+        new VmSpec(
+            "vm-" + ++vms,
+            MachineConfig.defaults()
+                .withRamBytes(16L << 20)
+                .withTimeMode(TimeMode.HOST)
+                .withBootargs("period_ms=100000 ticks=0"),
+            new BootPlan.BareMetal(GuestImages.load("idle.elf")),
+            1L << 40);
+    Vm vm = started(spec);
+    VmActor.Status paused = ask(vm.ref(), VmActor.Pause::new, VmActor.Status.class);
+    assertEquals(VmState.PAUSED, paused.state());
   }
 
   @Test

@@ -21,6 +21,9 @@ public final class Interpreter {
   /** Why {@link #run} returned. */
   public static final int EXIT_BUDGET = 1, EXIT_WFI = 2, EXIT_STOP = 3, EXIT_STUCK = 4;
 
+  /** {@link #run} returned for a pause: the caller may run again as if the budget ended here. */
+  public static final int EXIT_PAUSE = 5;
+
   /** Longest stretch without a look at stop requests and the host clock. */
   private static final long MAX_SLICE = 1 << 20;
 
@@ -31,6 +34,7 @@ public final class Interpreter {
   private long budgetEnd;
   private int pendingExit;
   private volatile boolean stopRequested;
+  private volatile boolean pauseRequested;
   private long lastTrapInstret = -1; // the instruction count at the last exception
   private int trapsInPlace; // exceptions in a row that returned to the pc that raised them
   private String stuckReason;
@@ -52,6 +56,31 @@ public final class Interpreter {
   public void requestStop() {
     stopRequested = true;
     h.requestCheck();
+  }
+
+  /**
+   * Asks a running {@link #run} to return {@link #EXIT_PAUSE} at its next instruction boundary;
+   * callable from any thread. Unlike a stop it is used up by the run it ends: a pause asked for
+   * between runs ends the next run before its first instruction (so no request is ever lost to a
+   * race with the start of a run). It rides on {@code requestCheck}, costing the hot loop nothing.
+   */
+  public void requestPause() {
+    pauseRequested = true;
+    h.requestCheck();
+  }
+
+  /** Whether a pause is asked for and not yet used up. */
+  public boolean pausePending() {
+    return pauseRequested;
+  }
+
+  /** Uses up a pending pause; returns whether there was one. */
+  public boolean takePause() {
+    if (!pauseRequested) {
+      return false;
+    }
+    pauseRequested = false;
+    return true;
   }
 
   public void clearStop() {
@@ -428,6 +457,10 @@ public final class Interpreter {
       int exit = pendingExit;
       pendingExit = 0;
       return exit;
+    }
+    if (pauseRequested) {
+      pauseRequested = false;
+      return EXIT_PAUSE;
     }
     if (h.instret >= budgetEnd) {
       return EXIT_BUDGET;

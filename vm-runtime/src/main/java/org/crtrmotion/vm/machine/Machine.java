@@ -48,6 +48,8 @@ public final class Machine {
   private long instructionsBeforeReset; // retired before the last guest-requested reset
   private volatile RunResult outcome; // set by the board's power control, read by the run loop
   private volatile boolean resetRequested; // the guest asked the board for a reset
+  private volatile boolean idling; // the run thread sleeps (or is about to) for a WFI
+  private boolean resumeIdle; // a pause ended a WFI sleep: the next run goes back to sleep first
 
   private Machine(
       MachineConfig config, BootPlan plan, Uart16550.Output console, VirtioAttachments devices) {
@@ -180,6 +182,14 @@ public final class Machine {
    */
   public RunResult run(long maxInstructions) {
     long limit = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
+    if (resumeIdle) {
+      // The guest never saw the pause: its WFI sleeps on as if the run had not been cut.
+      resumeIdle = false;
+      RunResult cut = idleOrHalt();
+      if (cut != null) {
+        return cut;
+      }
+    }
     while (true) {
       Interpreter cpu = board.interpreter;
       long remaining = limit - instructionsRetired();
@@ -216,15 +226,41 @@ public final class Machine {
       if (exit == Interpreter.EXIT_BUDGET) {
         return limitReached(limit);
       }
-      if (exit == Interpreter.EXIT_WFI && !idle()) {
-        return result(
-            StopReason.HALTED,
-            0,
-            String.format(
-                "the guest waits in WFI with no interrupt that could wake it (pc 0x%x, mie 0x%x)",
-                board.hart.pc(), board.hart.csrs().peek(CsrFile.MIE)));
+      if (exit == Interpreter.EXIT_PAUSE) {
+        return paused();
+      }
+      if (exit == Interpreter.EXIT_WFI) {
+        RunResult cut = idleOrHalt();
+        if (cut != null) {
+          return cut;
+        }
       }
     }
+  }
+
+  /**
+   * Sleeps for a WFI; returns null to go on running, or why the run ends: nothing can ever wake the
+   * guest, or a pause came (then the next run sleeps again before any instruction).
+   */
+  private RunResult idleOrHalt() {
+    if (!idle()) {
+      return result(
+          StopReason.HALTED,
+          0,
+          String.format(
+              "the guest waits in WFI with no interrupt that could wake it (pc 0x%x, mie 0x%x)",
+              board.hart.pc(), board.hart.csrs().peek(CsrFile.MIE)));
+    }
+    RunResult done = outcome;
+    if (done == null && board.interpreter.takePause()) {
+      resumeIdle = true;
+      return paused();
+    }
+    return null;
+  }
+
+  private RunResult paused() {
+    return result(StopReason.PAUSED, 0, "pause requested");
   }
 
   private RunResult limitReached(long limit) {
@@ -250,6 +286,15 @@ public final class Machine {
     if (hart.wfiWakeable()) {
       return true;
     }
+    idling = true; // before looking at the pause flag: see requestPause
+    try {
+      return board.interpreter.pausePending() || sleep();
+    } finally {
+      idling = false;
+    }
+  }
+
+  private boolean sleep() {
     long mtie = 1L << Causes.IRQ_M_TIMER;
     long deadline = board.clint.mtimecmp();
     if ((board.hart.csrs().peek(CsrFile.MIE) & mtie) == 0 || deadline == -1L) {
@@ -368,6 +413,28 @@ public final class Machine {
     long digest() {
       return hash.getAsLong();
     }
+  }
+
+  /**
+   * Asks a run in progress to return {@link StopReason#PAUSED} soon, at an instruction boundary;
+   * callable from any thread. The machine may then {@link #run} again exactly as if the run had
+   * ended there by its instruction limit: the guest sees nothing (a WFI sleep the pause cut short
+   * goes on sleeping on the next run). A pause asked for while no run is in progress ends the next
+   * run before its first instruction. A guest sleeping in WFI is woken for it.
+   */
+  public void requestPause() {
+    board.interpreter.requestPause();
+    // The run thread sets idling before it looks at the pause flag, we after setting it: either
+    // it sees the pause or we see it idling and wake it. Waking only then keeps stray wake-ups
+    // (which would end a later WFI sleep early) rare.
+    if (idling) {
+      board.clock.wake();
+    }
+  }
+
+  /** Whether the run thread sleeps (or is about to) in a WFI; for tests' probes. */
+  boolean sleepingInWfi() {
+    return idling;
   }
 
   /** Asks a run in progress to stop soon; callable from any thread. */

@@ -16,6 +16,11 @@ public enum StopReason {
   INTERNAL_ERROR,
   /** Someone outside the guest asked the machine to stop. */
   STOPPED,
+  /**
+   * Someone outside the guest asked for a pause ({@link Machine#requestPause()}): unlike {@link
+   * #STOPPED} the machine may run again, exactly as if an instruction limit had ended the run here.
+   */
+  PAUSED,
   /** The guest asked the board for something it does not support. */
   UNSUPPORTED
 }
