@@ -1,5 +1,7 @@
 package org.crtrmotion.actors.coordinator;
 
+import static java.util.concurrent.CompletableFuture.completedStage;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,6 +62,7 @@ final class CrtrSourceEngine implements SourceEngine {
   private final java.util.concurrent.atomic.AtomicBoolean partitioned =
       new java.util.concurrent.atomic.AtomicBoolean();
   private ActorRef<ByteString> gate;
+  private volatile int throttlePercent;
 
   /**
    * @param onFailure told (from any thread) when a stream of the transfer fails, with the reason
@@ -230,9 +233,26 @@ final class CrtrSourceEngine implements SourceEngine {
   }
 
   @Override
+  public boolean throttle(int percent) {
+    // Auto-converge for CR/TR: a slower source records less trace per second and gives the
+    // replay on the target time to catch up (PAPER.md: the rounds shrink by max(g/B, 1/p)).
+    ask(r -> new VmActor.SetThrottle(percent, r));
+    throttlePercent = percent;
+    return true;
+  }
+
+  @Override
+  public int throttlePercent() {
+    return throttlePercent;
+  }
+
+  @Override
   public CompletionStage<Void> abort(String reason) {
-    // The recorder is detached first, so that failing the stream cannot stop the guest mid-slice.
+    // The recorder is detached first, so that failing the stream cannot stop the guest mid-slice;
+    // then the source runs on as before, unthrottled.
     return ask(VmActor.StopRecording::new)
+        .thenCompose(
+            stopped -> throttlePercent == 0 ? completedStage(stopped) : unthrottle(stopped))
         .handle(
             (reply, failure) -> {
               if (log != null) {
@@ -288,6 +308,11 @@ final class CrtrSourceEngine implements SourceEngine {
     } catch (IOException | UncheckedIOException e) {
       // Left behind in the temporary directory; nothing depends on it.
     }
+  }
+
+  private CompletionStage<VmActor.Reply> unthrottle(VmActor.Reply stopped) {
+    return ask(r -> new VmActor.SetThrottle(0, r))
+        .thenApply(reply -> reply instanceof VmActor.Status ? reply : stopped);
   }
 
   private CompletionStage<VmActor.Reply> ask(

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.crtrmotion.actors.directory.VmDirectory;
+import org.crtrmotion.actors.migration.AutoConverge;
 import org.crtrmotion.actors.migration.DigestCheck;
 import org.crtrmotion.actors.migration.MigrationParameters;
 import org.crtrmotion.actors.migration.MigrationReport;
@@ -243,15 +244,23 @@ class MigrationFaultTest {
   }
 
   @Test
-  void underTheThrottlePolicyACrtrMigrationWithoutAThrottleAbortsSayingSo() throws Exception {
+  void underTheThrottlePolicyACrtrMigrationThrottlesInStepsAndAbortsWhenTheyAreSpent()
+      throws Exception {
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);
 
     MigrationReport report =
-        start(vmId, "b", cannotConverge(NonConvergencePolicy.THROTTLE)).report();
+        start(
+                vmId,
+                "b",
+                cannotConverge(NonConvergencePolicy.THROTTLE)
+                    .withAutoConverge(new AutoConverge(true, 50, 49, 99)))
+            .report();
 
+    assertTrue(report.reason().endsWith("auto-converge is spent at 99 %"), report.reason());
+    assertEquals(99, report.maxThrottlePercent(), report.toString());
     assertTrue(
-        report.reason().endsWith("this node cannot throttle the source's vCPU"), report.reason());
+        report.rounds().stream().anyMatch(r -> r.throttlePercent() == 50), report.toString());
     sourceRunsOn(vmId, console[0], report);
   }
 
