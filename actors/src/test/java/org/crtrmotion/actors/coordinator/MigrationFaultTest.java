@@ -50,12 +50,9 @@ class MigrationFaultTest {
 
   @BeforeAll
   static void start() {
-    a = new MigrationNode("a", CrtrMigrationTest.SETTINGS);
-    b = new MigrationNode("b", CrtrMigrationTest.SETTINGS);
-    a.join(a);
-    b.join(a);
-    a.awaitMigrationsOf(List.of(b));
-    b.awaitMigrationsOf(List.of(a));
+    List<MigrationNode> nodes = MigrationNode.cluster(CrtrMigrationTest.SETTINGS, "a", "b");
+    a = nodes.get(0);
+    b = nodes.get(1);
   }
 
   @AfterEach

@@ -31,15 +31,10 @@ class ThreeNodeMigrationTest {
 
   @BeforeAll
   static void start() {
-    a = new MigrationNode("a", CrtrMigrationTest.SETTINGS);
-    b = new MigrationNode("b", CrtrMigrationTest.SETTINGS);
-    c = new MigrationNode("c", CrtrMigrationTest.SETTINGS);
-    a.join(a);
-    b.join(a);
-    c.join(a);
-    for (MigrationNode n : List.of(a, b, c)) {
-      n.awaitMigrationsOf(List.of(a, b, c));
-    }
+    List<MigrationNode> nodes = MigrationNode.cluster(CrtrMigrationTest.SETTINGS, "a", "b", "c");
+    a = nodes.get(0);
+    b = nodes.get(1);
+    c = nodes.get(2);
   }
 
   @AfterAll
@@ -73,8 +68,7 @@ class ThreeNodeMigrationTest {
     for (int hop = 1; hop < hops.size(); hop++) {
       MigrationNode from = hops.get(hop - 1);
       MigrationNode to = hops.get(hop);
-      MigrationReport report =
-          PrecopyMigrationTest.migrate(from, vmId, to, StrategyParameters.of(strategy));
+      MigrationReport report = from.migrate(vmId, to, StrategyParameters.of(strategy));
       assertEquals(strategy, report.strategy());
       assertEquals(Outcome.COMMITTED, report.outcome(), from.name + "->" + to.name + ": " + report);
       assertEquals(DigestCheck.MATCH, report.digestCheck());
