@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.migration.DigestCheck;
 import org.crtrmotion.actors.migration.MigrationParameters;
@@ -26,11 +25,12 @@ import org.junit.jupiter.api.Test;
 class CrtrMigrationTest {
   static final CoordinatorSettings SETTINGS =
       CoordinatorSettings.defaults().withRoundInterval(Duration.ofMillis(50));
+
   /**
    * A downtime-limit far above what any round predicts, so that the first round freezes: these
    * tests pin correctness (digests, output, ownership), and whether replay outruns the source on a
-   * loaded host is a matter of timing that a test must not depend on (the non-convergence tests
-   * set their own limits).
+   * loaded host is a matter of timing that a test must not depend on (the non-convergence tests set
+   * their own limits).
    */
   static final MigrationParameters PARAMETERS =
       MigrationParameters.defaults(Strategy.CRTR)
@@ -42,12 +42,9 @@ class CrtrMigrationTest {
 
   @BeforeAll
   static void start() {
-    a = new MigrationNode("a", SETTINGS);
-    b = new MigrationNode("b", SETTINGS);
-    a.join(a);
-    b.join(a);
-    a.awaitMigrationsOf(List.of(b));
-    b.awaitMigrationsOf(List.of(a));
+    List<MigrationNode> nodes = MigrationNode.cluster(SETTINGS, "a", "b");
+    a = nodes.get(0);
+    b = nodes.get(1);
   }
 
   @AfterAll
@@ -72,10 +69,7 @@ class CrtrMigrationTest {
 
   static MigrationReport migrate(MigrationNode from, String vmId, MigrationNode to)
       throws Exception {
-    return from.client
-        .migrate(vmId, to.name, PARAMETERS)
-        .toCompletableFuture()
-        .get(MigrationNode.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    return from.migrate(vmId, to, PARAMETERS);
   }
 
   @Test

@@ -18,37 +18,42 @@ import org.crtrmotion.actors.migration.MigrationReport;
 import org.crtrmotion.actors.migration.NonConvergencePolicy;
 import org.crtrmotion.actors.migration.Outcome;
 import org.crtrmotion.actors.migration.Phase;
+import org.crtrmotion.actors.migration.Strategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Faults before the commit point end in ABORTED with the reason, the source still running and
- * printing, the directory unchanged; a cut trace stream resumes and the migration commits.
+ * Faults before the commit point end in ABORTED with the reason, the source still running (resumed
+ * and unthrottled when it was frozen) and printing, the directory unchanged. The faults both
+ * strategies share run once per strategy; CR/TR-Motion's own (a cut trace stream resumes and the
+ * migration commits, non-convergence, a trace stream that cannot resume) run with CR/TR only.
  */
 class MigrationFaultTest {
   private static final long PATIENCE_SECONDS = MigrationNode.PATIENCE.toSeconds();
 
+  private static final MigrationParameters STAYS_IN_TRANSFER = staysInTransfer(Strategy.CRTR);
+
   /** Never freezes by itself: the downtime-limit is below the hand-over, the rounds unbounded. */
-  private static final MigrationParameters STAYS_IN_TRANSFER =
-      CrtrMigrationTest.PARAMETERS
-          .withDowntimeLimit(Duration.ofMillis(1))
-          .withMaxRounds(1_000_000)
-          .withNonConvergencePolicy(NonConvergencePolicy.ABORT)
-          .withConvergenceWindow(1_000_000);
+  private static MigrationParameters staysInTransfer(Strategy strategy) {
+    return StrategyParameters.of(strategy)
+        .withDowntimeLimit(Duration.ofMillis(1))
+        .withMaxRounds(1_000_000)
+        .withNonConvergencePolicy(NonConvergencePolicy.ABORT)
+        .withConvergenceWindow(1_000_000);
+  }
 
   private static MigrationNode a;
   private static MigrationNode b;
 
   @BeforeAll
   static void start() {
-    a = new MigrationNode("a", CrtrMigrationTest.SETTINGS);
-    b = new MigrationNode("b", CrtrMigrationTest.SETTINGS);
-    a.join(a);
-    b.join(a);
-    a.awaitMigrationsOf(List.of(b));
-    b.awaitMigrationsOf(List.of(a));
+    List<MigrationNode> nodes = MigrationNode.cluster(CrtrMigrationTest.SETTINGS, "a", "b");
+    a = nodes.get(0);
+    b = nodes.get(1);
   }
 
   @AfterEach
@@ -120,25 +125,27 @@ class MigrationFaultTest {
     return a.client.cancel(id).toCompletableFuture().get(PATIENCE_SECONDS, TimeUnit.SECONDS);
   }
 
-  @Test
-  void aDigestMismatchAtTheFreezePointAbortsAndTheSourceRunsOn() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Strategy.class)
+  void aDigestMismatchAtTheFreezePointAbortsAndTheSourceRunsOn(Strategy strategy) throws Exception {
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);
     b.faults.misreportTargetDigest(true);
 
-    MigrationReport report = start(vmId, "b", CrtrMigrationTest.PARAMETERS).report();
+    MigrationReport report = start(vmId, "b", StrategyParameters.of(strategy)).report();
 
     assertEquals(DigestCheck.MISMATCH, report.digestCheck(), report.toString());
     assertTrue(report.reason().startsWith("digest mismatch at the freeze point"), report.reason());
     sourceRunsOn(vmId, console[0], report);
   }
 
-  @Test
-  void cancelWhilePreparingIsAcknowledgedAndAborts() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Strategy.class)
+  void cancelWhilePreparingIsAcknowledgedAndAborts(Strategy strategy) throws Exception {
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);
     // No node answers to this name: the migration stays in PREPARE until cancelled.
-    Watched w = start(vmId, "nowhere", CrtrMigrationTest.PARAMETERS);
+    Watched w = start(vmId, "nowhere", StrategyParameters.of(strategy));
 
     CancelReply reply = cancel(w.id());
 
@@ -148,11 +155,12 @@ class MigrationFaultTest {
     sourceRunsOn(vmId, console[0], report);
   }
 
-  @Test
-  void cancelDuringTheTransferIsAcknowledgedAndAborts() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Strategy.class)
+  void cancelDuringTheTransferIsAcknowledgedAndAborts(Strategy strategy) throws Exception {
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);
-    Watched w = start(vmId, "b", STAYS_IN_TRANSFER);
+    Watched w = start(vmId, "b", staysInTransfer(strategy));
     w.awaitPhase(Phase.TRANSFER);
 
     CancelReply reply = cancel(w.id());
@@ -164,12 +172,13 @@ class MigrationFaultTest {
     sourceRunsOn(vmId, console[0], report);
   }
 
-  @Test
-  void cancelWhileFrozenResumesTheSourceAndAborts() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Strategy.class)
+  void cancelWhileFrozenResumesTheSourceAndAborts(Strategy strategy) throws Exception {
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);
     b.faults.withholdCaughtUp(true); // the source stays frozen, waiting for the target
-    Watched w = start(vmId, "b", CrtrMigrationTest.PARAMETERS);
+    Watched w = start(vmId, "b", StrategyParameters.of(strategy));
     w.awaitPhase(Phase.FREEZE);
 
     CancelReply reply = cancel(w.id());
@@ -181,13 +190,14 @@ class MigrationFaultTest {
     sourceRunsOn(vmId, console[0], report);
   }
 
-  @Test
-  void aMigrationPastItsDeadlineAbortsAndTheSourceRunsOn() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Strategy.class)
+  void aMigrationPastItsDeadlineAbortsAndTheSourceRunsOn(Strategy strategy) throws Exception {
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);
 
     MigrationReport report =
-        start(vmId, "b", STAYS_IN_TRANSFER.withDeadline(Duration.ofSeconds(2))).report();
+        start(vmId, "b", staysInTransfer(strategy).withDeadline(Duration.ofSeconds(2))).report();
 
     assertTrue(report.reason().startsWith("the deadline of PT2S passed"), report.reason());
     sourceRunsOn(vmId, console[0], report);
@@ -276,14 +286,17 @@ class MigrationFaultTest {
     sourceRunsOn(vmId, console[0], report);
   }
 
-  @Test
-  void aTargetNodeThatGoesDownBeforeTheCommitAbortsAndTheSourceRunsOn() throws Exception {
-    MigrationNode c = new MigrationNode("c", CrtrMigrationTest.SETTINGS);
+  @ParameterizedTest
+  @EnumSource(Strategy.class)
+  void aTargetNodeThatGoesDownBeforeTheCommitAbortsAndTheSourceRunsOn(Strategy strategy)
+      throws Exception {
+    // A name of its own per strategy: the previous case's node of that name is gone.
+    MigrationNode c = new MigrationNode("c-" + strategy.cliName(), CrtrMigrationTest.SETTINGS);
     c.join(a);
     a.awaitMigrationsOf(List.of(c));
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);
-    Watched w = start(vmId, "c", STAYS_IN_TRANSFER);
+    Watched w = start(vmId, c.name, staysInTransfer(strategy));
     w.awaitPhase(Phase.TRANSFER);
 
     c.close();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,6 +15,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
+import org.crtrmotion.actors.migration.MigrationParameters;
+import org.crtrmotion.actors.migration.MigrationReport;
 import org.crtrmotion.actors.vm.VmActor;
 import org.crtrmotion.cluster.NodeConfig;
 import org.crtrmotion.cluster.NodeSettings;
@@ -67,6 +70,32 @@ final class MigrationNode implements AutoCloseable {
     client = new MigrationClient(kit.system(), migrations);
     consoles = kit.createTestProbe();
     hostAgent.tell(new HostAgent.WatchConsoles(consoles.ref()));
+  }
+
+  /**
+   * Nodes with these names in one cluster, the first the seed, started once every node sees every
+   * node's {@link Migrations}.
+   */
+  static List<MigrationNode> cluster(CoordinatorSettings coordinatorSettings, String... names) {
+    List<MigrationNode> nodes = new ArrayList<>();
+    for (String name : names) {
+      MigrationNode node = new MigrationNode(name, coordinatorSettings);
+      node.join(nodes.isEmpty() ? node : nodes.get(0));
+      nodes.add(node);
+    }
+    for (MigrationNode node : nodes) {
+      node.awaitMigrationsOf(nodes);
+    }
+    return List.copyOf(nodes);
+  }
+
+  /** Migrates a VM of this node to another and waits for the report. */
+  MigrationReport migrate(String vmId, MigrationNode to, MigrationParameters parameters)
+      throws Exception {
+    return client
+        .migrate(vmId, to.name, parameters)
+        .toCompletableFuture()
+        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
   }
 
   void join(MigrationNode seed) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.migration.DigestCheck;
 import org.crtrmotion.actors.migration.MigrationParameters;
@@ -24,8 +23,7 @@ import org.junit.jupiter.api.Test;
  * directory commit point as CR/TR: the pages cross as one StreamRef of round streams.
  */
 class PrecopyMigrationTest {
-  static final CoordinatorSettings SETTINGS =
-      CoordinatorSettings.defaults().withRoundInterval(Duration.ofMillis(50));
+  static final CoordinatorSettings SETTINGS = CrtrMigrationTest.SETTINGS;
   static final MigrationParameters PARAMETERS =
       MigrationParameters.defaults(Strategy.PRECOPY).withDeadline(Duration.ofSeconds(40));
 
@@ -34,12 +32,9 @@ class PrecopyMigrationTest {
 
   @BeforeAll
   static void start() {
-    a = new MigrationNode("a", SETTINGS);
-    b = new MigrationNode("b", SETTINGS);
-    a.join(a);
-    b.join(a);
-    a.awaitMigrationsOf(List.of(b));
-    b.awaitMigrationsOf(List.of(a));
+    List<MigrationNode> nodes = MigrationNode.cluster(SETTINGS, "a", "b");
+    a = nodes.get(0);
+    b = nodes.get(1);
   }
 
   @AfterAll
@@ -51,10 +46,7 @@ class PrecopyMigrationTest {
   static MigrationReport migrate(
       MigrationNode from, String vmId, MigrationNode to, MigrationParameters parameters)
       throws Exception {
-    return from.client
-        .migrate(vmId, to.name, parameters)
-        .toCompletableFuture()
-        .get(MigrationNode.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    return from.migrate(vmId, to, parameters);
   }
 
   @Test

@@ -5,19 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.migration.DigestCheck;
 import org.crtrmotion.actors.migration.MigrationReport;
 import org.crtrmotion.actors.migration.Outcome;
+import org.crtrmotion.actors.migration.Strategy;
 import org.crtrmotion.vm.machine.MachineConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A VM migrated around three nodes, A→B→C→A, with CR/TR-Motion: each hop commits with equal
- * digests, the console is one numbered sequence across all four stays, each former owner's copy is
- * gone, and the directory's epoch counts the hops.
+ * A VM migrated around three nodes, A→B→C→A, by each strategy (CR/TR-Motion and pre-copy): each hop
+ * commits with equal digests, the console is one numbered sequence across all four stays, each
+ * former owner's copy is gone, and the directory's epoch counts the hops. Every strategy × guest is
+ * its own named case.
  */
 class ThreeNodeMigrationTest {
   private static MigrationNode a;
@@ -26,15 +31,10 @@ class ThreeNodeMigrationTest {
 
   @BeforeAll
   static void start() {
-    a = new MigrationNode("a", CrtrMigrationTest.SETTINGS);
-    b = new MigrationNode("b", CrtrMigrationTest.SETTINGS);
-    c = new MigrationNode("c", CrtrMigrationTest.SETTINGS);
-    a.join(a);
-    b.join(a);
-    c.join(a);
-    for (MigrationNode n : List.of(a, b, c)) {
-      n.awaitMigrationsOf(List.of(a, b, c));
-    }
+    List<MigrationNode> nodes = MigrationNode.cluster(CrtrMigrationTest.SETTINGS, "a", "b", "c");
+    a = nodes.get(0);
+    b = nodes.get(1);
+    c = nodes.get(2);
   }
 
   @AfterAll
@@ -44,17 +44,23 @@ class ThreeNodeMigrationTest {
     a.close();
   }
 
-  @Test
-  void aMemoryGuestGoesRoundThreeNodesWithOneConsoleSequence() throws Exception {
-    goesRound("memory.elf", CrtrMigrationTest.memoryGuest());
+  static Stream<Arguments> strategiesAndGuests() {
+    return Stream.of(Strategy.values())
+        .flatMap(
+            strategy ->
+                Stream.of(
+                    Arguments.of(strategy, "memory.elf", CrtrMigrationTest.memoryGuest()),
+                    Arguments.of(strategy, "idle.elf", CrtrMigrationTest.idleGuest())));
   }
 
-  @Test
-  void anIdleGuestGoesRoundThreeNodesWithOneConsoleSequence() throws Exception {
-    goesRound("idle.elf", CrtrMigrationTest.idleGuest());
+  @ParameterizedTest(name = "{0}: {1} goes round three nodes with one console sequence")
+  @MethodSource("strategiesAndGuests")
+  void aGuestGoesRoundThreeNodesWithOneConsoleSequence(
+      Strategy strategy, String image, MachineConfig config) throws Exception {
+    goesRound(strategy, image, config);
   }
 
-  private void goesRound(String image, MachineConfig config) throws Exception {
+  private void goesRound(Strategy strategy, String image, MachineConfig config) throws Exception {
     String vmId = a.startVm(image, config);
     ConsoleRecord console = new ConsoleRecord(vmId);
     console.awaitFrom(a, 2);
@@ -62,7 +68,8 @@ class ThreeNodeMigrationTest {
     for (int hop = 1; hop < hops.size(); hop++) {
       MigrationNode from = hops.get(hop - 1);
       MigrationNode to = hops.get(hop);
-      MigrationReport report = CrtrMigrationTest.migrate(from, vmId, to);
+      MigrationReport report = from.migrate(vmId, to, StrategyParameters.of(strategy));
+      assertEquals(strategy, report.strategy());
       assertEquals(Outcome.COMMITTED, report.outcome(), from.name + "->" + to.name + ": " + report);
       assertEquals(DigestCheck.MATCH, report.digestCheck());
       long lastOnSource = report.outputContinuity().lastSourceLine();
@@ -75,7 +82,8 @@ class ThreeNodeMigrationTest {
       assertEquals(to.name, at.node());
       assertEquals(hop + 1, at.epoch());
       System.out.printf(
-          "%s %s->%s: total %d ms, downtime %d ms, %d rounds, %s%n",
+          "%s %s %s->%s: total %d ms, downtime %d ms, %d rounds, %s%n",
+          strategy.cliName(),
           image,
           from.name,
           to.name,

@@ -1,9 +1,11 @@
 package org.crtrmotion.ops.demo;
 
+import java.util.Map;
+
 /**
- * A small JSON writer (ops has no JSON library on its classpath): objects, arrays, strings with RFC
- * 8259 escaping, integers and booleans, written compactly. Commas are placed by the writer; the
- * caller only nests correctly.
+ * A small JSON writer: objects, arrays, strings with RFC 8259 escaping, integers and booleans,
+ * written compactly, either call by call or as a whole tree of maps and lists. Commas are placed by
+ * the writer; the caller only nests correctly.
  */
 final class JsonWriter {
   private final StringBuilder out = new StringBuilder();
@@ -67,6 +69,39 @@ final class JsonWriter {
     out.append(value);
     needComma = true;
     return this;
+  }
+
+  /**
+   * A tree: a {@link Map} as an object (string keys, in the map's order), an {@link Iterable} as an
+   * array, strings, integral numbers, booleans and null as themselves.
+   */
+  JsonWriter tree(Object value) {
+    if (value == null || value instanceof String) {
+      return value((String) value);
+    }
+    if (value instanceof Boolean b) {
+      return value(b.booleanValue());
+    }
+    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+      return value(((Number) value).longValue());
+    }
+    if (value instanceof Map<?, ?> map) {
+      beginObject();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String key)) {
+          throw new IllegalArgumentException("JSON object key is not a string: " + e.getKey());
+        }
+        name(key).tree(e.getValue());
+      }
+      return endObject();
+    }
+    if (value instanceof Iterable<?> items) {
+      beginArray();
+      items.forEach(this::tree);
+      return endArray();
+    }
+    throw new IllegalArgumentException(
+        "cannot write a " + value.getClass().getName() + " as JSON: " + value);
   }
 
   JsonWriter member(String name, String value) {

@@ -1,7 +1,10 @@
 package org.crtrmotion.ops.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,5 +55,22 @@ class JsonWriterTest {
         json);
     Map<?, ?> parsed = (Map<?, ?>) MiniJson.parse(json);
     assertEquals(2, ((List<?>) parsed.get("reports")).size());
+  }
+
+  @Test
+  void aTreeOfMapsAndListsIsWrittenInTheMapsOrder() {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("b", 1L);
+    tree.put("a", List.of(true, "x", 2));
+    tree.put("n", null);
+    assertEquals(
+        "{\"b\":1,\"a\":[true,\"x\",2],\"n\":null}", new JsonWriter().tree(tree).toString());
+  }
+
+  @Test
+  void aValueJsonCannotHoldIsRefusedNamingItsType() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new JsonWriter().tree(1.5));
+    assertTrue(e.getMessage().contains("java.lang.Double"), e.getMessage());
   }
 }
