@@ -208,6 +208,9 @@ public final class PrecopyEngine {
       int dirty = ask(r -> new VmActor.CountDirtyPages(gen, r), VmActor.DirtyPages.class).pages();
       long remaining = (long) dirty * GuestMemory.PAGE_SIZE;
       long link = perSecond(sent, roundNanos);
+      if (cap.bytesPerSecond() > 0) {
+        link = Math.min(link, cap.bytesPerSecond()); // a short round measures the bucket's burst
+      }
       long elapsed = millisSince(startNanos);
       PrecopyPlanner.Decision d =
           planner.decide(new PrecopyPlanner.Measure(n, remaining, link, elapsed, throttlePercent));
