@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -244,6 +245,11 @@ final class CrtrSourceEngine implements SourceEngine {
   @Override
   public int throttlePercent() {
     return throttlePercent;
+  }
+
+  @Override
+  public Optional<StreamMetrics.Reliability> streamState() {
+    return metrics.reliability();
   }
 
   @Override

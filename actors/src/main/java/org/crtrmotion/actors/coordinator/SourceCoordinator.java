@@ -717,7 +717,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             last == null ? Long.MAX_VALUE : last.expectedDowntimeMillis(),
             engine == null ? 0 : engine.bytes().total(),
             last == null ? 0 : last.lagInstructions(),
-            last == null ? 0 : last.backlogBytes()));
+            last == null ? 0 : last.backlogBytes(),
+            engine == null ? null : engine.streamState().orElse(null)));
   }
 
   private long elapsed() {

@@ -1,9 +1,11 @@
 package org.crtrmotion.actors.coordinator;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.crtrmotion.actors.migration.BytesByKind;
 import org.crtrmotion.actors.migration.RoundReport;
 import org.crtrmotion.actors.vm.VmActor;
+import org.crtrmotion.streams.StreamMetrics;
 
 /**
  * One strategy's half of a source coordinator: how the state moves while the source runs and what a
@@ -56,6 +58,11 @@ public interface SourceEngine {
    */
   default java.util.OptionalLong pausedAtMillis() {
     return java.util.OptionalLong.empty();
+  }
+
+  /** The state of the transfer's reliable stream, for strategies that have one. */
+  default Optional<StreamMetrics.Reliability> streamState() {
+    return Optional.empty();
   }
 
   /** The throttle in force, in percent (0 = none). */

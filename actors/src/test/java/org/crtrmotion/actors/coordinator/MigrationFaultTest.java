@@ -19,6 +19,7 @@ import org.crtrmotion.actors.migration.NonConvergencePolicy;
 import org.crtrmotion.actors.migration.Outcome;
 import org.crtrmotion.actors.migration.Phase;
 import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.streams.StreamMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,6 +202,39 @@ class MigrationFaultTest {
 
     assertTrue(report.reason().startsWith("the deadline of PT2S passed"), report.reason());
     sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void theProgressOfACrtrMigrationCarriesItsTraceStreamsAcknowledgementsAndSpill()
+      throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+
+    Watched w =
+        start(
+            vmId,
+            "b",
+            CrtrMigrationTest.PARAMETERS
+                .withDowntimeLimit(Duration.ofMillis(1))
+                .withNonConvergencePolicy(NonConvergencePolicy.ABORT)
+                .withConvergenceWindow(1_000)
+                .withMaxRounds(5));
+    MigrationReport report = w.report();
+
+    assertEquals(Outcome.COMMITTED, report.outcome(), report.toString());
+    List<StreamMetrics.Reliability> states =
+        w.updates().stream()
+            .map(MigrationEvent.ProgressUpdate::stream)
+            .filter(s -> s != null)
+            .toList();
+    assertFalse(states.isEmpty(), "no progress update carried the trace stream's state");
+    assertTrue(
+        states.stream().anyMatch(s -> s.acknowledgedSequence() > 0),
+        "the target acknowledged trace frames: " + states);
+    assertTrue(states.stream().allMatch(s -> s.diskBudgetBytes() > 0), states.toString());
+    long last = report.outputContinuity().lastSourceLine();
+    console[0].drainTo(a, last);
+    console[0].awaitFrom(b, last + 2);
   }
 
   @Test

@@ -73,6 +73,9 @@ final class NodeMigrations {
             request.parameters(),
             p -> {
               tracked(p.migrationId(), request).progressed(p);
+              if (p.stream() != null) {
+                metrics.streamObserved(p.stream());
+              }
               observe();
             });
     m.report()
