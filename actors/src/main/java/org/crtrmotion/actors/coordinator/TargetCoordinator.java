@@ -86,8 +86,12 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
                 node.settings(),
                 reason -> self.tell(new Failed(reason)));
     ctx.watchWith(prepare.source(), new SourceTerminated());
+    // The source's deadline decides and says so in the report; the target's, a little later, is the
+    // backstop for a source that went silent without its node being seen to leave.
     timers.startSingleTimer(
-        new DeadlinePassed(), Duration.ofMillis(Math.max(1, prepare.deadlineMillis())));
+        new DeadlinePassed(),
+        Duration.ofMillis(Math.max(1, prepare.deadlineMillis()))
+            .plus(node.settings().askTimeout()));
     ctx.ask(
         HostAgent.OfferReply.class,
         node.hostAgent(),
