@@ -58,6 +58,8 @@ final class LoopbackNodes implements AutoCloseable {
             Locale.ROOT,
             """
             pekko.loglevel = WARNING
+            # stdout is the bench's report; Pekko's fallback logger (at shutdown) must not write there.
+            pekko.stdout-loglevel = OFF
             pekko.actor.provider = remote
             pekko.remote.warn-about-direct-use = off
             pekko.remote.artery.transport = tcp

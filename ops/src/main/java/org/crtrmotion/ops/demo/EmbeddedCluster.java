@@ -92,6 +92,8 @@ public final class EmbeddedCluster implements AutoCloseable {
               limits { max-vms = 4, max-memory = %d }
             }
             pekko.loglevel = WARNING
+            # stdout carries the demo's report (--json); Pekko's fallback logger must not write there.
+            pekko.stdout-loglevel = OFF
             pekko.actor.allow-java-serialization = off
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             # The cluster ends with this object's close(), not with the JVM's shutdown hook.

@@ -137,6 +137,7 @@ public final class CrtrNode implements AutoCloseable {
     m.put("pekko.loggers", List.of("org.apache.pekko.event.slf4j.Slf4jLogger"));
     m.put("pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter");
     m.put("pekko.loglevel", "INFO");
+    m.put("pekko.stdout-loglevel", "OFF"); // logs go through SLF4J to stderr, never to stdout
     return ConfigFactory.parseMap(m, "crtr node defaults");
   }
 
