@@ -109,10 +109,30 @@ final class CrtrTargetEngine implements TargetEngine {
                         system),
             feed,
             listener);
+    return spawnReplica(hostAgent, id, spec, prepare.image(), replica, settings, system)
+        .thenApply(
+            vm -> {
+              startReplica(vm);
+              return vm;
+            });
+  }
+
+  /**
+   * Asks the host agent for the target's copy of the VM (either strategy's); fails when the VM
+   * already runs on this node.
+   */
+  static CompletionStage<ActorRef<VmActor.Command>> spawnReplica(
+      ActorRef<HostAgent.Command> hostAgent,
+      String migrationId,
+      VmSpec spec,
+      String image,
+      VmActor.Replica replica,
+      CoordinatorSettings settings,
+      ActorSystem<?> system) {
     CompletionStage<HostAgent.VmHandle> spawned =
         AskPattern.ask(
             hostAgent,
-            r -> new HostAgent.StartReplica(id, spec, prepare.image(), replica, r),
+            r -> new HostAgent.StartReplica(migrationId, spec, image, replica, r),
             settings.askTimeout(),
             system.scheduler());
     return spawned.thenApply(
@@ -121,7 +141,6 @@ final class CrtrTargetEngine implements TargetEngine {
             throw new IllegalStateException(
                 "VM " + spec.vmId() + " already runs on " + handle.node());
           }
-          startReplica(handle.ref());
           return handle.ref();
         });
   }

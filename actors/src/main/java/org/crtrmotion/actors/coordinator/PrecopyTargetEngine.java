@@ -71,21 +71,13 @@ final class PrecopyTargetEngine implements TargetEngine {
                 onFailure.accept("the page stream failed: " + failure.getMessage());
               }
             });
-    CompletionStage<HostAgent.VmHandle> spawned =
-        AskPattern.ask(
-            hostAgent,
-            r -> new HostAgent.StartReplica(id, spec, prepare.image(), copy.replica(listener), r),
-            settings.askTimeout(),
-            system.scheduler());
-    return spawned.thenApply(
-        handle -> {
-          if (!handle.found()) {
-            throw new IllegalStateException(
-                "VM " + spec.vmId() + " already runs on " + handle.node());
-          }
-          startCopy(handle.ref());
-          return handle.ref();
-        });
+    return CrtrTargetEngine.spawnReplica(
+            hostAgent, id, spec, prepare.image(), copy.replica(listener), settings, system)
+        .thenApply(
+            vm -> {
+              startCopy(vm);
+              return vm;
+            });
   }
 
   /** Its reply comes once the copy is finished at the freeze; a failure before is reported. */
