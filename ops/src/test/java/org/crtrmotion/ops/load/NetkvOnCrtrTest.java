@@ -110,6 +110,20 @@ class NetkvOnCrtrTest {
 
   @Test
   void replayWithTheNetworkDetachedReachesTheSameStateAndOutput() throws Exception {
+    assertReplaysWithTheNetworkDetached(start, events, liveEnd, liveDigest, liveOutput);
+  }
+
+  /**
+   * Replays a recorded netkv session from its checkpoint with the NIC on a detached pair: the same
+   * instruction count, state digest and output digest as live, and nothing sent to the host.
+   */
+  static void assertReplaysWithTheNetworkDetached(
+      byte[] start,
+      List<InputEvent> events,
+      RunResult liveEnd,
+      StateDigest liveDigest,
+      long liveOutput)
+      throws Exception {
     FramePair detached = FramePair.create();
     Machine replay =
         CheckpointReader.restore(

@@ -3,7 +3,6 @@ package org.crtrmotion.ops.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -11,14 +10,11 @@ import java.util.List;
 import org.crtrmotion.tap.NetNamespace;
 import org.crtrmotion.tap.TapBackend;
 import org.crtrmotion.vm.board.virtio.VirtioAttachments;
-import org.crtrmotion.vm.checkpoint.CheckpointReader;
 import org.crtrmotion.vm.checkpoint.CheckpointWriter;
-import org.crtrmotion.vm.input.ListFeed;
 import org.crtrmotion.vm.input.TraceRecorder;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.RunResult;
 import org.crtrmotion.vm.machine.StopReason;
-import org.crtrmotion.vm.net.FramePair;
 import org.crtrmotion.vm.state.StateDigest;
 import org.crtrmotion.vm.trace.EventKind;
 import org.crtrmotion.vm.trace.InputEvent;
@@ -123,20 +119,7 @@ class NetkvOnTapTest {
 
   @Test
   void replayWithTheTapDetachedReachesTheSameStateAndOutput() throws Exception {
-    FramePair detached = FramePair.create();
-    Machine replay =
-        CheckpointReader.restore(
-            new ByteArrayInputStream(start),
-            null,
-            b -> {},
-            VirtioAttachments.of(
-                new VirtioAttachments.Nic(VirtioAttachments.Nic.defaultMac(), detached.a())));
-    replay.replay(new ListFeed(events), false);
-    RunResult end = replay.run(0);
-    assertEquals(StopReason.POWER_OFF, end.reason(), end.detail());
-    assertEquals(liveEnd.instructions(), end.instructions());
-    assertEquals(liveDigest, replay.digest());
-    assertEquals(liveOutput, replay.outputDigest());
-    assertEquals(null, detached.b().poll(), "replay sends nothing to the host");
+    NetkvOnCrtrTest.assertReplaysWithTheNetworkDetached(
+        start, events, liveEnd, liveDigest, liveOutput);
   }
 }
