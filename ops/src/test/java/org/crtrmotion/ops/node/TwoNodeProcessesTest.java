@@ -86,9 +86,14 @@ class TwoNodeProcessesTest {
 
   @Test
   @Order(1)
-  void bothNodesAreReady() throws Exception {
-    assertEquals(200, Http.get(apiA + "/ready").status());
-    assertEquals(200, Http.get(apiB + "/ready").status());
+  void bothNodesBecomeReady() throws Exception {
+    // Membership seen from a comes before b sees itself Up and registers its host agent.
+    awaitAssert(
+        WAIT,
+        () -> {
+          assertEquals(200, Http.get(apiA + "/ready").status());
+          assertEquals(200, Http.get(apiB + "/ready").status());
+        });
   }
 
   @Test
