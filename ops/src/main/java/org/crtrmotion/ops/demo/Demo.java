@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.crtrmotion.actors.coordinator.CoordinatorSettings;
+import org.crtrmotion.actors.embedded.EmbeddedCluster;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.MigrationParameters;
 import org.crtrmotion.actors.migration.MigrationReport;

@@ -1,4 +1,4 @@
-package org.crtrmotion.ops.demo;
+package org.crtrmotion.actors.embedded;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,21 +85,21 @@ public final class EmbeddedCluster implements AutoCloseable {
     NodeConfig config =
         NodeConfig.parse(
             """
-            crtr.node {
-              name = "%s"
-              roles = ["host"]
-              bind { host = "127.0.0.1", port = 0 }
-              limits { max-vms = 4, max-memory = %d }
-            }
-            pekko.loglevel = WARNING
-            # stdout carries the demo's report (--json); Pekko's fallback logger must not write there.
-            pekko.stdout-loglevel = OFF
-            pekko.actor.allow-java-serialization = off
-            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-            # The cluster ends with this object's close(), not with the JVM's shutdown hook.
-            pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-            pekko.cluster.run-coordinated-shutdown-when-down = off
-            """
+crtr.node {
+  name = "%s"
+  roles = ["host"]
+  bind { host = "127.0.0.1", port = 0 }
+  limits { max-vms = 4, max-memory = %d }
+}
+pekko.loglevel = WARNING
+# stdout carries the demo's report (--json); Pekko's fallback logger must not write there.
+pekko.stdout-loglevel = OFF
+pekko.actor.allow-java-serialization = off
+pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+# The cluster ends with this object's close(), not with the JVM's shutdown hook.
+pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+pekko.cluster.run-coordinated-shutdown-when-down = off
+"""
                 .formatted(name, maxMemoryBytes));
     NodeSettings settings = config.settings();
     CompletableFuture<ActorRef<HostAgent.Command>> hostAgent = new CompletableFuture<>();
