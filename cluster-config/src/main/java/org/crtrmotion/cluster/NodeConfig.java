@@ -19,9 +19,9 @@ public record NodeConfig(NodeSettings settings, Config config) {
 
   /**
    * Reads {@code node} over the defaults (application.conf, reference.conf) and derives Pekko's
-   * address, roles, seed nodes and transport (TLS when {@code crtr.node.tls.enabled}) from {@code
-   * crtr.node}. Those derived settings win over any set under {@code pekko.*}: a node has one name
-   * for each thing.
+   * address, roles, seed nodes, transport (TLS when {@code crtr.node.tls.enabled}) and cluster
+   * bootstrap (when {@code crtr.node.bootstrap.enabled}) from {@code crtr.node}. Those derived
+   * settings win over any set under {@code pekko.*}: a node has one name for each thing.
    *
    * @throws SettingsException naming the first setting that is wrong
    */
@@ -37,6 +37,7 @@ public record NodeConfig(NodeSettings settings, Config config) {
         "pekko.cluster.seed-nodes",
         settings.seedNodes().stream().map(s -> s.pekkoAddress(NodeSettings.SYSTEM_NAME)).toList());
     TlsSettings.from(merged).ifPresent(tls -> derived.putAll(tls.pekkoSettings()));
+    BootstrapSettings.from(merged).ifPresent(b -> derived.putAll(b.pekkoSettings()));
     Config config = ConfigFactory.parseMap(derived, "derived from crtr.node").withFallback(merged);
     return new NodeConfig(settings, config);
   }

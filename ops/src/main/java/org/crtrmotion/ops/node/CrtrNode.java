@@ -27,6 +27,7 @@ import org.crtrmotion.actors.coordinator.Migrations;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.cluster.ApiSettings;
+import org.crtrmotion.cluster.BootstrapSettings;
 import org.crtrmotion.cluster.NodeConfig;
 import org.crtrmotion.cluster.NodeSettings;
 import org.slf4j.Logger;
@@ -72,7 +73,10 @@ public final class CrtrNode implements AutoCloseable {
         ActorSystem.create(guardian(settings, hostAgent), NodeSettings.SYSTEM_NAME, node.config());
     try {
       Cluster cluster = Cluster.get(system);
-      if (settings.seedNodes().isEmpty()) {
+      Optional<BootstrapSettings> bootstrap = BootstrapSettings.from(node.config());
+      if (bootstrap.isPresent()) {
+        ClusterBootstrapJoin.start(system);
+      } else if (settings.seedNodes().isEmpty()) {
         // No seeds: this node starts a cluster of its own, which others may join through it.
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }

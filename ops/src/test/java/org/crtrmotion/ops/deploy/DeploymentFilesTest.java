@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.crtrmotion.cluster.ApiSettings;
+import org.crtrmotion.cluster.BootstrapSettings;
 import org.crtrmotion.cluster.NodeConfig;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -23,6 +24,8 @@ class DeploymentFilesTest {
   private static final String JAR = "crtr.jar";
   private static final int ARTERY_PORT = NodeConfig.parse("").settings().bindPort();
   private static final int API_PORT = ApiSettings.from(NodeConfig.parse("").config()).bindPort();
+  private static final int MANAGEMENT_PORT =
+      NodeConfig.parse("").config().getInt("crtr.node.bootstrap.management.port");
 
   private static String read(String file) throws Exception {
     return Files.readString(DEPLOY.resolve(file));
@@ -112,12 +115,12 @@ class DeploymentFilesTest {
         list(container.get("ports")).stream()
             .map(p -> (Integer) map(p).get("containerPort"))
             .toList();
-    assertEquals(List.of(ARTERY_PORT, API_PORT), ports);
+    assertEquals(List.of(ARTERY_PORT, API_PORT, MANAGEMENT_PORT), ports);
     List<Integer> servicePorts =
         list(map(service.get("spec")).get("ports")).stream()
             .map(p -> (Integer) map(p).get("port"))
             .toList();
-    assertEquals(List.of(ARTERY_PORT, API_PORT), servicePorts);
+    assertEquals(List.of(ARTERY_PORT, API_PORT, MANAGEMENT_PORT), servicePorts);
 
     String hocon = (String) map(configMap.get("data")).get("node.conf");
     NodeConfig node =
@@ -125,11 +128,19 @@ class DeploymentFilesTest {
             ConfigFactory.parseString(hocon)
                 .withFallback(
                     ConfigFactory.parseString(
-                        "POD_NAME = \"crtr-1\", CRTR_API_TOKEN = \"0123456789abcdef-test\"")));
+                        "POD_NAME = \"crtr-1\", POD_NAMESPACE = \"prod\","
+                            + " CRTR_API_TOKEN = \"0123456789abcdef-test\"")));
     assertEquals("crtr-1", node.settings().name());
     assertEquals("crtr-1.crtr", node.settings().bindHost());
     assertEquals(ARTERY_PORT, node.settings().bindPort());
     assertEquals(API_PORT, ApiSettings.from(node.config()).bindPort());
-    assertEquals(3, node.settings().seedNodes().size());
+    assertTrue(node.settings().seedNodes().isEmpty(), "the pods join through bootstrap");
+    BootstrapSettings bootstrap = BootstrapSettings.from(node.config()).orElseThrow();
+    assertEquals(BootstrapSettings.DNS, bootstrap.discoveryMethod());
+    assertEquals("crtr.prod.svc.cluster.local", bootstrap.serviceName());
+    assertEquals(
+        Integer.valueOf(3), map(set.get("spec")).get("replicas"), "all replicas are required");
+    assertEquals(3, bootstrap.requiredContactPoints());
+    assertEquals(MANAGEMENT_PORT, bootstrap.managementPort());
   }
 }
