@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.crtrmotion.actors.migration.BytesByKind;
 import org.crtrmotion.actors.migration.MigrationReport;
@@ -27,19 +29,12 @@ public final class MigrationMetrics {
   static final String THROTTLE_EPISODES = "crtr.stream.throttle.episodes";
 
   private final MeterRegistry registry;
-  private final AtomicLong backlogFrames = new AtomicLong();
-  private final AtomicLong spillBytes = new AtomicLong();
-  private final AtomicLong throttled = new AtomicLong();
-  private final AtomicLong throttleEpisodes = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
   private final AtomicLong backlogBytes = new AtomicLong();
+  private final Map<String, StreamGauges> streams = new ConcurrentHashMap<>();
 
   MigrationMetrics(MeterRegistry registry) {
     this.registry = registry;
-    registry.gauge(BACKLOG, backlogFrames);
-    registry.gauge(SPILL, spillBytes);
-    registry.gauge(THROTTLED, throttled);
-    registry.gauge(THROTTLE_EPISODES, throttleEpisodes);
     registry.gauge(RUNNING, running);
     registry.gauge(BACKLOG_BYTES, backlogBytes);
   }
@@ -52,6 +47,10 @@ public final class MigrationMetrics {
 
   /** Counts a finished migration by outcome and strategy, its times and its bytes by kind. */
   public void finished(MigrationReport report) {
+    StreamGauges stream = streams.remove(report.migrationId());
+    if (stream != null) {
+      stream.remove();
+    }
     String strategy = report.strategy().name().toLowerCase();
     Counter.builder(MIGRATIONS)
         .description("migrations finished, by outcome")
@@ -70,12 +69,12 @@ public final class MigrationMetrics {
     bytes("control", bytes.control());
   }
 
-  /** The latest state of a migration's reliable stream (backlog, spill, throttle). */
-  public void streamObserved(StreamMetrics.Reliability reliability) {
-    backlogFrames.set(reliability.backlogFrames());
-    spillBytes.set(reliability.spillBytes());
-    throttled.set(reliability.throttled() ? 1 : 0);
-    throttleEpisodes.set(reliability.throttleEpisodes());
+  /**
+   * The latest state of migration {@code migrationId}'s reliable stream (backlog, spill, throttle),
+   * shown as gauges tagged with its id until the migration finishes.
+   */
+  public void streamObserved(String migrationId, StreamMetrics.Reliability reliability) {
+    streams.computeIfAbsent(migrationId, id -> new StreamGauges(registry, id)).set(reliability);
   }
 
   private Timer timer(String name, String description, String strategy) {

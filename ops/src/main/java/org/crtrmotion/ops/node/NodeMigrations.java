@@ -74,7 +74,7 @@ final class NodeMigrations {
             p -> {
               tracked(p.migrationId(), request).progressed(p);
               if (p.stream() != null) {
-                metrics.streamObserved(p.stream());
+                metrics.streamObserved(p.migrationId(), p.stream());
               }
               observe();
             });

@@ -1,6 +1,7 @@
 package org.crtrmotion.ops.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -74,14 +75,39 @@ class MigrationMetricsTest {
         60.0, registry.get(MigrationMetrics.BYTES).tag("kind", "control").counter().count());
   }
 
+  private static StreamMetrics.Reliability stream(int backlogFrames, boolean throttled) {
+    return new StreamMetrics.Reliability(
+        10, backlogFrames, 9, 900, 500, 600, 4096, 1, 4096, 1 << 20, throttled, "spill", 3);
+  }
+
   @Test
-  void theLatestStreamStateIsShownAsGauges() {
-    metrics.streamObserved(
-        new StreamMetrics.Reliability(
-            10, 7, 9, 900, 500, 600, 4096, 1, 4096, 1 << 20, true, "spill", 3));
-    assertEquals(7.0, registry.get(MigrationMetrics.BACKLOG).gauge().value());
-    assertEquals(4096.0, registry.get(MigrationMetrics.SPILL).gauge().value());
-    assertEquals(1.0, registry.get(MigrationMetrics.THROTTLED).gauge().value());
-    assertEquals(3.0, registry.get(MigrationMetrics.THROTTLE_EPISODES).gauge().value());
+  void eachRunningMigrationsStreamStateIsShownAsGaugesTaggedWithItsId() {
+    metrics.streamObserved("m-1", stream(7, true));
+    metrics.streamObserved("m-2", stream(2, false));
+    metrics.streamObserved("m-1", stream(5, true));
+    assertEquals(
+        5.0, registry.get(MigrationMetrics.BACKLOG).tag("migration", "m-1").gauge().value());
+    assertEquals(
+        2.0, registry.get(MigrationMetrics.BACKLOG).tag("migration", "m-2").gauge().value());
+    assertEquals(
+        4096.0, registry.get(MigrationMetrics.SPILL).tag("migration", "m-1").gauge().value());
+    assertEquals(
+        1.0, registry.get(MigrationMetrics.THROTTLED).tag("migration", "m-1").gauge().value());
+    assertEquals(
+        0.0, registry.get(MigrationMetrics.THROTTLED).tag("migration", "m-2").gauge().value());
+    assertEquals(
+        3.0,
+        registry.get(MigrationMetrics.THROTTLE_EPISODES).tag("migration", "m-2").gauge().value());
+  }
+
+  @Test
+  void aFinishedMigrationsStreamGaugesAreRemoved() {
+    metrics.streamObserved("m-1", stream(7, true));
+    metrics.streamObserved("m-2", stream(2, false));
+    metrics.finished(report(Outcome.COMMITTED, 40)); // m-1
+    assertTrue(registry.find(MigrationMetrics.BACKLOG).tag("migration", "m-1").gauges().isEmpty());
+    assertEquals(1, registry.find(MigrationMetrics.SPILL).gauges().size());
+    assertEquals(
+        2.0, registry.get(MigrationMetrics.BACKLOG).tag("migration", "m-2").gauge().value());
   }
 }
