@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows a migration's {@code progress} events (phase, round, bytes, expected downtime): a live bar
@@ -41,27 +40,41 @@ interface MigrationProgress extends AutoCloseable {
     return s.toString();
   }
 
-  /** The live bar: bytes sent as its count, the rest as its message. */
+  /** "TRANSFER round 3, downtime ~42 ms": what fits after the bar on an 80-column line. */
+  static String brief(JsonNode p) {
+    long expected = p.path("expectedDowntimeMillis").asLong(-1);
+    return p.path("phase").asText("?")
+        + " round "
+        + p.path("round").asInt()
+        + (expected < 0 ? "" : ", downtime ~" + expected + " ms");
+  }
+
+  /**
+   * The live bar: bytes sent as its count, {@link #brief} as its message, drawn by {@link
+   * MigrationBarRenderer} in the terminal's width.
+   */
   final class Bar implements MigrationProgress {
     private final ProgressBar bar;
 
     Bar(String vmId, PrintStream terminal) {
+      this(vmId, new ConsoleProgressBarConsumer(terminal));
+    }
+
+    Bar(String vmId, ConsoleProgressBarConsumer consumer) {
       bar =
           new ProgressBarBuilder()
-              .setTaskName("migrate " + vmId)
+              .setTaskName(vmId)
               .setInitialMax(-1) // the bytes to move are not known in advance
-              .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-              .setUnit(" KiB", 1024)
-              .showSpeed()
+              .setRenderer(new MigrationBarRenderer())
               .setUpdateIntervalMillis(200)
-              .setConsumer(new ConsoleProgressBarConsumer(terminal))
+              .setConsumer(consumer)
               .build();
     }
 
     @Override
     public void update(JsonNode progress) {
       bar.stepTo(progress.path("bytesSent").asLong());
-      bar.setExtraMessage(describe(progress));
+      bar.setExtraMessage(" " + brief(progress));
     }
 
     @Override

@@ -1,10 +1,10 @@
 package org.crtrmotion.ops.demo;
 
 /** Byte counts for people: B, KiB, MiB, GiB with one decimal. */
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
-  static String human(long bytes) {
+  public static String human(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }
