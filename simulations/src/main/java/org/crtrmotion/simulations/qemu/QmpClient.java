@@ -57,7 +57,12 @@ public final class QmpClient implements AutoCloseable {
     if (first == null) {
       throw new IOException(peer + " closed its QMP socket before the greeting");
     }
-    JsonNode parsed = parse(first);
+    JsonNode parsed;
+    try {
+      parsed = JSON.readTree(first);
+    } catch (IOException e) {
+      parsed = JSON.createObjectNode();
+    }
     if (!parsed.has("QMP")) {
       throw new IOException(peer + " did not greet with QMP, it sent: " + first);
     }
