@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,16 @@ public final class QemuPrecopy {
    * @throws IOException when the work files or sockets cannot be used
    */
   public static QemuMigrationResult migrate(QemuRun run) throws IOException, InterruptedException {
+    return migrate(run, List.of());
+  }
+
+  /** As {@link #migrate(QemuRun)}, with {@code targetArgs} added to the target's command line. */
+  static QemuMigrationResult migrate(QemuRun run, List<String> targetArgs)
+      throws IOException, InterruptedException {
+    List<String> incoming = new ArrayList<>(List.of("-incoming", "defer"));
+    incoming.addAll(targetArgs);
     Path dir = Files.createTempDirectory("crtr-qemu-precopy");
-    try (QemuProcess target =
-            QemuProcess.start("target QEMU", "target", dir, run, List.of("-incoming", "defer"));
+    try (QemuProcess target = QemuProcess.start("target QEMU", "target", dir, run, incoming);
         RateLimitedProxy link =
             RateLimitedProxy.start(listen(target), run.maxBandwidthBytesPerSecond());
         QemuProcess source = QemuProcess.start("source QEMU", "source", dir, run, List.of("-S"))) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.crtrmotion.guests.BundledGuests;
 import org.crtrmotion.simulations.qemu.QemuMigrationResult.Outcome;
@@ -113,6 +114,19 @@ class QemuPrecopyTest {
         assertThrows(QemuMigrationException.class, () -> QemuPrecopy.migrate(tooSmall));
     assertTrue(e.getMessage().contains("target QEMU exited"), e.getMessage());
     assertTrue(e.getMessage().contains("regions are overlapping"), e.getMessage());
+  }
+
+  @Test
+  void aTargetThatRejectsTheStreamFailsQuotingQemusReason() throws Exception {
+    // A target with half the RAM (QEMU takes the last -m) refuses the source's RAM block.
+    QemuMigrationException e =
+        assertThrows(
+            QemuMigrationException.class,
+            () ->
+                QemuPrecopy.migrate(
+                    run(guest("idle.elf"), "period_ms=20 ticks=0"), List.of("-m", "64M")));
+    assertTrue(e.getMessage().contains("target QEMU"), e.getMessage());
+    assertTrue(e.getMessage().contains("Size mismatch"), e.getMessage());
   }
 
   @Test
