@@ -75,7 +75,11 @@ public final class QemuPrecopy {
     Path dir = Files.createTempDirectory("crtr-qemu-precopy");
     try (QemuProcess target = QemuProcess.start("target QEMU", "target", dir, run, incoming);
         RateLimitedProxy link =
-            RateLimitedProxy.start(listen(target), run.maxBandwidthBytesPerSecond());
+            RateLimitedProxy.startUnix(
+                dir.resolve("link.sock"),
+                listen(target),
+                run.maxBandwidthBytesPerSecond(),
+                Ticker.SYSTEM);
         QemuProcess source = QemuProcess.start("source QEMU", "source", dir, run, List.of("-S"))) {
       return new Migration(run, source, target, link).perform();
     } finally {
@@ -112,7 +116,7 @@ public final class QemuPrecopy {
               "downtime-limit", run.downtimeLimitMillis(),
               "max-bandwidth", run.maxBandwidthBytesPerSecond()));
       Instant started = Instant.now();
-      src.execute("migrate", Map.of("uri", "tcp:127.0.0.1:" + link.port()));
+      src.execute("migrate", Map.of("uri", link.uri()));
       JsonNode status = awaitEnd(src);
       String state = status.path("status").asText();
       if (state.equals("failed")) {
@@ -144,17 +148,30 @@ public final class QemuPrecopy {
           target.console());
     }
 
-    /** Polls {@code query-migrate} until it ends, cancelling it at the run's timeout. */
+    /**
+     * Polls {@code query-migrate} until it ends, cancelling it at the run's timeout. Returns the
+     * final status, or for a cancelled migration the last status seen while it was active (a
+     * cancelled one carries no figures).
+     */
     private JsonNode awaitEnd(QmpClient src) throws IOException, InterruptedException {
       long deadline = System.nanoTime() + run.migrationTimeout().toNanos();
+      JsonNode lastActive = null;
       boolean cancelled = false;
       while (true) {
         JsonNode status = src.execute("query-migrate", Map.of());
         String state = status.path("status").asText();
-        if (state.equals("completed") || state.equals("failed") || state.equals("cancelled")) {
+        if (state.equals("completed") || state.equals("failed")) {
           return status;
         }
-        if (!target.alive()) {
+        if (state.equals("cancelled")) {
+          return lastActive == null ? status : lastActive;
+        }
+        if (status.has("ram")) {
+          lastActive = status;
+        }
+        // Once cancelled, the target gives up on its incoming stream and may exit: that is no
+        // fault.
+        if (!cancelled && !target.alive()) {
           throw new QemuMigrationException(
               "target QEMU exited during the migration: " + target.stderrText());
         }
@@ -166,19 +183,26 @@ public final class QemuPrecopy {
       }
     }
 
-    private QemuMigrationResult notConverged(JsonNode status) throws IOException {
+    private QemuMigrationResult notConverged(JsonNode lastActive) throws IOException {
       return new QemuMigrationResult(
           Outcome.CANCELLED_NOT_CONVERGED,
           source.qmp().qemuVersion(),
-          status.path("total-time").asLong(-1),
+          lastActive.path("total-time").asLong(-1),
           -1,
-          status.path("setup-time").asLong(-1),
+          lastActive.path("setup-time").asLong(-1),
           -1,
           -1,
-          status.path("ram").path("transferred").asLong(),
+          lastActive.path("ram").path("transferred").asLong(),
           link.bytesToUpstream(),
-          ram(status.path("ram")),
-          new TargetProgress(false, false, -1, -1, "the migration was cancelled"),
+          ram(lastActive.path("ram")),
+          new TargetProgress(
+              false,
+              false,
+              -1,
+              -1,
+              "pre-copy had not converged after "
+                  + run.migrationTimeout()
+                  + " and was cancelled; the source runs on"),
           source.console(),
           target.console());
     }

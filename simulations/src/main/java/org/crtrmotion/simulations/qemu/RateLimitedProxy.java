@@ -1,54 +1,76 @@
 package org.crtrmotion.simulations.qemu;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on 127.0.0.1 that forwards each accepted connection to one upstream address at a
- * capped rate, like a link of that bandwidth.
+ * A proxy that forwards each accepted connection to one TCP upstream on 127.0.0.1 at a capped rate,
+ * like a link of that bandwidth. It listens on 127.0.0.1 ({@link #start}) or on a UNIX-domain
+ * socket ({@link #startUnix}).
  *
  * <p>Each direction has its own {@link TokenBucket} at the cap (a full-duplex link), holding at
- * most 10 ms of traffic, so every byte of the stream, including QEMU's final stop-and-copy pass
- * that its own {@code max-bandwidth} leaves uncapped, crosses at the link's rate. Socket buffers on
- * both of the proxy's sides are kept small, so that little data can queue in the kernel beyond the
- * cap and the sender sees the link's pace. Bytes are counted per direction.
+ * most 1 ms of traffic, so every byte of the stream, including QEMU's final stop-and-copy pass that
+ * its own {@code max-bandwidth} leaves uncapped, crosses at the link's rate. The proxy's own socket
+ * buffers are kept small. What it cannot shrink is the sender's buffer: a TCP sender's grows to
+ * {@code net.ipv4.tcp_wmem}'s maximum (4 MiB here), which the sender counts as sent long before it
+ * crosses the link; a UNIX-domain sender's stays at {@code net.core.wmem_default} (about 200 KiB).
+ * Bytes are counted per direction.
  */
 public final class RateLimitedProxy implements AutoCloseable {
   private static final int CHUNK_BYTES = 16 * 1024;
   private static final int SOCKET_BUFFER_BYTES = 64 * 1024;
-  private static final long MIN_BURST_BYTES = 4 * 1024;
 
   private final InetSocketAddress upstream;
   private final long bytesPerSecond;
   private final Ticker ticker;
-  private final ServerSocket server;
+  private final ServerSocketChannel server;
+  private final String uri;
+  private final Path unixPath; // null for a TCP listener
   private final Thread acceptor;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<SocketChannel> channels = new CopyOnWriteArrayList<>();
   private final List<Thread> pumps = new CopyOnWriteArrayList<>();
   private final AtomicLong bytesToUpstream = new AtomicLong();
   private final AtomicLong bytesFromUpstream = new AtomicLong();
   private final AtomicInteger connections = new AtomicInteger();
   private volatile boolean closed;
 
-  private RateLimitedProxy(InetSocketAddress upstream, long bytesPerSecond, Ticker ticker)
+  private RateLimitedProxy(
+      InetSocketAddress upstream, long bytesPerSecond, Ticker ticker, Path unixPath)
       throws IOException {
+    if (bytesPerSecond <= 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be positive, got " + bytesPerSecond);
+    }
     this.upstream = upstream;
     this.bytesPerSecond = bytesPerSecond;
     this.ticker = ticker;
-    this.server = new ServerSocket();
-    // Set before bind: the receive window is negotiated when a connection is accepted.
-    server.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    this.acceptor = new Thread(this::acceptLoop, "proxy-accept-" + server.getLocalPort());
+    this.unixPath = unixPath;
+    if (unixPath == null) {
+      server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+      // Set before bind: the receive window is negotiated when a connection is accepted.
+      server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      uri = "tcp:127.0.0.1:" + ((InetSocketAddress) server.getLocalAddress()).getPort();
+    } else {
+      Files.deleteIfExists(unixPath);
+      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(unixPath));
+      uri = "unix:" + unixPath;
+    }
+    this.acceptor = new Thread(this::acceptLoop, "proxy-accept " + uri);
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -65,15 +87,43 @@ public final class RateLimitedProxy implements AutoCloseable {
   /** As {@link #start(InetSocketAddress, long)}, pacing by {@code ticker}'s clock. */
   public static RateLimitedProxy start(
       InetSocketAddress upstream, long bytesPerSecond, Ticker ticker) throws IOException {
-    if (bytesPerSecond <= 0) {
-      throw new IllegalArgumentException("bytesPerSecond must be positive, got " + bytesPerSecond);
-    }
-    return new RateLimitedProxy(upstream, bytesPerSecond, ticker);
+    return new RateLimitedProxy(upstream, bytesPerSecond, ticker, null);
   }
 
-  /** The port the proxy listens on, on 127.0.0.1. */
+  /**
+   * Starts a proxy listening on the UNIX-domain socket {@code path} (replacing a stale one) that
+   * forwards to {@code upstream} at {@code bytesPerSecond} in each direction.
+   */
+  public static RateLimitedProxy startUnix(
+      Path path, InetSocketAddress upstream, long bytesPerSecond, Ticker ticker)
+      throws IOException {
+    return new RateLimitedProxy(upstream, bytesPerSecond, ticker, path);
+  }
+
+  /**
+   * Where a client connects, as QEMU's {@code migrate} takes it: {@code tcp:…} or {@code unix:…}.
+   */
+  public String uri() {
+    return uri;
+  }
+
+  /** The address a client connects to. */
+  public SocketAddress address() {
+    return unixPath == null
+        ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port())
+        : UnixDomainSocketAddress.of(unixPath);
+  }
+
+  /** The TCP port the proxy listens on, on 127.0.0.1; -1 for a UNIX-domain listener. */
   public int port() {
-    return server.getLocalPort();
+    if (unixPath != null) {
+      return -1;
+    }
+    try {
+      return ((InetSocketAddress) server.getLocalAddress()).getPort();
+    } catch (IOException e) {
+      return -1; // closed
+    }
   }
 
   /** The cap in each direction. */
@@ -96,25 +146,29 @@ public final class RateLimitedProxy implements AutoCloseable {
     return connections.get();
   }
 
-  /** The most a bucket holds: 10 ms of traffic, at least 4 KiB. */
+  /**
+   * The most a bucket holds: 1 ms of traffic, at least one 16 KiB chunk. Kept short because a
+   * sender that pauses (QEMU between its own rate-limit windows) refills the bucket, and a burst as
+   * large as a final stop-and-copy pass would let that pass through uncapped.
+   */
   static long burstBytes(long bytesPerSecond) {
-    return Math.max(MIN_BURST_BYTES, bytesPerSecond / 100);
+    return Math.max(CHUNK_BYTES, bytesPerSecond / 1000);
   }
 
   private void acceptLoop() {
     while (!closed) {
-      Socket client;
+      SocketChannel client;
       try {
         client = server.accept();
       } catch (IOException e) {
         return; // closed
       }
-      sockets.add(client);
+      channels.add(client);
       connections.incrementAndGet();
       try {
-        Socket up = new Socket();
-        sockets.add(up);
-        up.setSendBufferSize(SOCKET_BUFFER_BYTES);
+        SocketChannel up = SocketChannel.open(StandardProtocolFamily.INET);
+        channels.add(up);
+        up.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
         up.connect(upstream);
         pump(client, up, bytesToUpstream, "up");
         pump(up, client, bytesFromUpstream, "down");
@@ -125,29 +179,30 @@ public final class RateLimitedProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to, AtomicLong counter, String direction) {
+  private void pump(SocketChannel from, SocketChannel to, AtomicLong counter, String direction) {
     TokenBucket bucket = new TokenBucket(bytesPerSecond, burstBytes(bytesPerSecond), ticker);
-    Thread t =
-        new Thread(() -> copy(from, to, bucket, counter), "proxy-" + port() + "-" + direction);
+    Thread t = new Thread(() -> copy(from, to, bucket, counter), "proxy " + uri + " " + direction);
     t.setDaemon(true);
     pumps.add(t);
     t.start();
   }
 
-  private static void copy(Socket from, Socket to, TokenBucket bucket, AtomicLong counter) {
-    byte[] buffer = new byte[(int) Math.min(CHUNK_BYTES, bucket.capacityBytes())];
+  private static void copy(
+      SocketChannel from, SocketChannel to, TokenBucket bucket, AtomicLong counter) {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, bucket.capacityBytes()));
     try {
-      InputStream in = from.getInputStream();
-      OutputStream out = to.getOutputStream();
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        int off = 0;
-        while (off < n) {
-          int granted = bucket.take(n - off);
-          out.write(buffer, off, granted);
+      while (from.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          int granted = bucket.take(buffer.remaining());
+          ByteBuffer slice = buffer.slice(buffer.position(), granted);
+          while (slice.hasRemaining()) {
+            to.write(slice);
+          }
+          buffer.position(buffer.position() + granted);
           counter.addAndGet(granted);
-          off += granted;
         }
+        buffer.clear();
       }
       // Pass the end of stream on, so that the other side sees the sender close.
       to.shutdownOutput();
@@ -161,9 +216,9 @@ public final class RateLimitedProxy implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Socket s) {
+  private static void closeQuietly(SocketChannel c) {
     try {
-      s.close();
+      c.close();
     } catch (IOException e) {
       // closing after a failure: nothing more to do
     }
@@ -174,8 +229,8 @@ public final class RateLimitedProxy implements AutoCloseable {
   public void close() throws IOException {
     closed = true;
     server.close();
-    for (Socket s : sockets) {
-      closeQuietly(s);
+    for (SocketChannel c : channels) {
+      closeQuietly(c);
     }
     try {
       acceptor.join();
@@ -185,6 +240,10 @@ public final class RateLimitedProxy implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      if (unixPath != null) {
+        Files.deleteIfExists(unixPath);
+      }
     }
   }
 }

@@ -105,6 +105,27 @@ class QemuPrecopyTest {
   }
 
   @Test
+  void preCopyThatDoesNotConvergeIsCancelledWithItsFiguresSoFar() throws Exception {
+    // 8 MiB rewritten without pause cannot fit 300 ms at 100 Mbit/s (3.75 MB).
+    QemuRun run =
+        new QemuRun(
+            guest("memory.elf"),
+            "wss=8M rate=128 period_us=1 report=500 ticks=0",
+            RAM,
+            DOWNTIME_LIMIT_MILLIS,
+            QemuRun.MBIT_100,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(2),
+            QemuRun.DEFAULT_OBSERVE_TARGET);
+    QemuMigrationResult r = QemuPrecopy.migrate(run);
+
+    assertEquals(Outcome.CANCELLED_NOT_CONVERGED, r.outcome());
+    assertTrue(r.ram().dirtySyncCount() >= 2, r.ram().toString());
+    assertTrue(r.transferredBytes() > 8 * MIB, "transferred " + r.transferredBytes());
+    assertFalse(r.target().continued());
+  }
+
+  @Test
   void aGuestQemuCannotLoadFailsNamingTheProcessAndQemusReason() throws Exception {
     // 1 MiB of RAM leaves no room for the image beside QEMU's device tree: QEMU exits at start.
     QemuRun tooSmall =

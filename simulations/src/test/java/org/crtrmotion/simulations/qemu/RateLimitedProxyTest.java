@@ -11,9 +11,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RateLimitedProxyTest {
   private static final long RATE = 100_000; // bytes per second
@@ -92,6 +97,29 @@ class RateLimitedProxyTest {
       // burst, so the clock must have moved at least that long.
       double minimum = (SIZE - RateLimitedProxy.burstBytes(RATE)) / (double) RATE;
       assertTrue(clock.seconds() >= minimum, clock.seconds() + " s < " + minimum + " s");
+    }
+  }
+
+  @Test
+  void aUnixDomainFrontForwardsToTheTcpUpstream(@TempDir Path dir) throws Exception {
+    byte[] request = random(SIZE / 4, 3);
+    byte[] reply = random(100, 4);
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        RateLimitedProxy proxy =
+            RateLimitedProxy.startUnix(
+                dir.resolve("link.sock"),
+                (InetSocketAddress) server.getLocalSocketAddress(),
+                RATE,
+                new FakeTicker())) {
+      CompletableFuture<byte[]> received = upstream(server, reply);
+      assertEquals("unix:" + dir.resolve("link.sock"), proxy.uri());
+      try (SocketChannel client = SocketChannel.open(proxy.address())) {
+        client.write(ByteBuffer.wrap(request));
+        client.shutdownOutput();
+        assertArrayEquals(reply, Channels.newInputStream(client).readAllBytes());
+      }
+      assertArrayEquals(request, received.get());
+      assertEquals(request.length, proxy.bytesToUpstream());
     }
   }
 
