@@ -11,6 +11,8 @@ package org.crtrmotion.simulations.qemu;
  */
 final class TokenBucket {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  // Tokens may reach twice the capacity (see take), in nano-bytes, within a long.
+  private static final long MAX_CAPACITY_BYTES = Long.MAX_VALUE / NANOS_PER_SECOND / 4;
 
   private final long bytesPerSecond;
   private final long capacityBytes;
@@ -43,6 +45,11 @@ final class TokenBucket {
   /**
    * Spends tokens for up to {@code wantedBytes} (at most the capacity), waiting until they have
    * accrued, and returns how many bytes may be sent now (at least 1).
+   *
+   * <p>Time that passed since the previous grant may have been idle, so it fills the bucket only up
+   * to the capacity. Time spent waiting in here is owed to a sender that has data ready, so a wait
+   * that overshoots (a loaded host wakes late) keeps its extra tokens, up to one more capacity,
+   * rather than losing them to the cap: the link then still carries its full rate.
    */
   synchronized int take(int wantedBytes) throws InterruptedException {
     if (wantedBytes <= 0) {
@@ -50,25 +57,23 @@ final class TokenBucket {
     }
     long want = Math.min(wantedBytes, capacityBytes);
     long wantNanoBytes = want * NANOS_PER_SECOND;
-    while (true) {
-      refill();
-      if (tokensNanoBytes >= wantNanoBytes) {
-        tokensNanoBytes -= wantNanoBytes;
-        return (int) want;
-      }
+    long full = capacityBytes * NANOS_PER_SECOND;
+    tokensNanoBytes = Math.max(tokensNanoBytes, Math.min(full, tokensNanoBytes + accrued()));
+    while (tokensNanoBytes < wantNanoBytes) {
       long deficit = wantNanoBytes - tokensNanoBytes;
       ticker.sleepNanos((deficit + bytesPerSecond - 1) / bytesPerSecond);
+      tokensNanoBytes = Math.min(2 * full, tokensNanoBytes + accrued());
     }
+    tokensNanoBytes -= wantNanoBytes;
+    return (int) want;
   }
 
-  private void refill() {
+  /** Nano-bytes accrued since the last call, clamped so that the product cannot overflow. */
+  private long accrued() {
     long now = ticker.nanoTime();
-    long full = capacityBytes * NANOS_PER_SECOND;
-    // Clamped first, so that a long idle spell cannot overflow the product below.
-    long elapsed = Math.min(now - lastRefillNanos, full / bytesPerSecond + 1);
+    long elapsed =
+        Math.min(now - lastRefillNanos, 2 * capacityBytes * NANOS_PER_SECOND / bytesPerSecond + 1);
     lastRefillNanos = now;
-    if (elapsed > 0) {
-      tokensNanoBytes = Math.min(full, tokensNanoBytes + elapsed * bytesPerSecond);
-    }
+    return elapsed > 0 ? elapsed * bytesPerSecond : 0;
   }
 }

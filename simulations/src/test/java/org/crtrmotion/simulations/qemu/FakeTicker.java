@@ -3,7 +3,7 @@ package org.crtrmotion.simulations.qemu;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that only moves when someone waits on it: a wait advances it by the time asked for. */
-final class FakeTicker implements Ticker {
+class FakeTicker implements Ticker {
   private final AtomicLong nanos = new AtomicLong();
 
   @Override

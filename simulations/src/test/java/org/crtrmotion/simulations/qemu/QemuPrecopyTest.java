@@ -75,13 +75,19 @@ class QemuPrecopyTest {
     assertTrue(r.target().running());
   }
 
+  /**
+   * On QEMU 7.2 a guest caught asleep in WFI at the switch never wakes on the target (the CLINT
+   * timer is not re-armed), which is idle.elf's usual state; caught just as its timer fired it runs
+   * on. Either way the result must say which: continued without a gap, or the reason named.
+   */
   @Test
-  void idleGuestAsleepOnTheTimerStaysAsleepOnAQemu7Target() throws Exception {
+  void idleTargetEitherRunsOnWithoutAGapOrIsDiagnosedAsAsleepOnTheTimer() throws Exception {
     QemuMigrationResult r = QemuPrecopy.migrate(run(guest("idle.elf"), "period_ms=20 ticks=0"));
-    assumeTrue(r.qemuVersion().startsWith("7."), "pinned on QEMU 7, this is " + r.qemuVersion());
 
-    assertFalse(r.target().continued(), r.targetConsole());
-    assertTrue(r.target().diagnosis().contains("CLINT timer"), r.target().diagnosis());
+    assertEquals(Outcome.COMPLETED, r.outcome());
+    assertTrue(
+        r.target().continued() || r.target().diagnosis().contains("CLINT timer"),
+        r.target() + "\n" + r.targetConsole());
   }
 
   @Test
