@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,12 +27,14 @@ import org.crtrmotion.simulations.qemu.QemuMigrationResult.TargetProgress;
  *
  * <p>{@link #migrate} starts a source {@code qemu-system-riscv64 -M virt -bios none -kernel IMAGE
  * -append BOOTARGS} and a target waiting for an incoming migration on 127.0.0.1, both driven over
- * QMP with their consoles captured to files. The target's stream arrives through a {@link
- * RateLimitedProxy} at the run's bandwidth, so that every phase, QEMU's final stop-and-copy pass
- * included (its own {@code max-bandwidth} does not cap that pass), crosses the same link as ours.
- * After the warm-up it sets {@code downtime-limit} and {@code max-bandwidth}, migrates to the
- * proxy, polls {@code query-migrate} to the end and watches the target's console for the guest's
- * numbered lines to continue. Both QEMU processes are killed when it returns or throws.
+ * QMP with their consoles captured to files. The source's stream reaches the target through a
+ * {@link RateLimitedProxy} at the run's bandwidth, so that every phase, QEMU's final stop-and-copy
+ * pass included (its own {@code max-bandwidth} does not cap that pass), crosses the same link as
+ * ours. The source connects to the proxy over a UNIX-domain socket: a TCP sender's buffer grows to
+ * megabytes, which QEMU would count as sent (and its downtime as over) while it still crosses the
+ * link. After the warm-up it sets {@code downtime-limit} and {@code max-bandwidth}, migrates, polls
+ * {@code query-migrate} to the end and watches the target's console for the guest's numbered lines
+ * to continue. Both QEMU processes are killed when it returns or throws.
  *
  * <p>Seen with QEMU 7.2: a guest that is asleep on the CLINT timer at the switch (in WFI waiting
  * for {@code mtimecmp}) never wakes on the target, because the target does not re-arm the timer it
@@ -278,7 +281,7 @@ public final class QemuPrecopy {
   }
 
   static Map<String, Long> registers(String infoRegisters) {
-    Map<String, Long> regs = new java.util.HashMap<>();
+    Map<String, Long> regs = new HashMap<>();
     for (String line : infoRegisters.split("\n")) {
       Matcher m = REGISTER.matcher(line);
       if (m.matches()) {
