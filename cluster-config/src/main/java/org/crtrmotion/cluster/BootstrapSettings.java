@@ -42,13 +42,7 @@ public record BootstrapSettings(
 
   /** Reads {@code crtr.node.bootstrap}; empty when bootstrap is off. */
   public static Optional<BootstrapSettings> from(Config config) {
-    boolean enabled;
-    try {
-      enabled = config.getBoolean(ROOT + ".enabled");
-    } catch (ConfigException e) {
-      throw new SettingsException(ROOT + ".enabled", "must be on or off: " + e.getMessage(), e);
-    }
-    if (!enabled) {
+    if (!OnOffSetting.read(config, ROOT + ".enabled")) {
       return Optional.empty();
     }
     if (!config.getStringList(NodeSettings.ROOT + ".seed-nodes").isEmpty()) {

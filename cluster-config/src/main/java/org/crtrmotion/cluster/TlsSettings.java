@@ -25,13 +25,7 @@ public record TlsSettings(Path keyStore, Path trustStore, String password) {
 
   /** Reads {@code crtr.node.tls}; empty when TLS is off. */
   public static Optional<TlsSettings> from(Config config) {
-    boolean enabled;
-    try {
-      enabled = config.getBoolean(ROOT + ".enabled");
-    } catch (ConfigException e) {
-      throw new SettingsException(ROOT + ".enabled", "must be on or off: " + e.getMessage(), e);
-    }
-    if (!enabled) {
+    if (!OnOffSetting.read(config, ROOT + ".enabled")) {
       return Optional.empty();
     }
     Path keyStore = existingFile(config, "key-store");
