@@ -58,6 +58,7 @@ public final class MigrationProtocol {
       TimeMode timeMode,
       long instructionsPerTick,
       long sliceInstructions,
+      long quotaInstructionsPerSecond,
       long deadlineMillis,
       ActorRef<ToSource> source)
       implements ToNode, MigrationMessage {

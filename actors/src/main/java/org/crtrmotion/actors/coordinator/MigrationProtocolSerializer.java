@@ -60,6 +60,7 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                     .setTimeMode(m.timeMode().name())
                     .setInstructionsPerTick(m.instructionsPerTick())
                     .setSliceInstructions(m.sliceInstructions())
+                    .setQuotaInstructionsPerSecond(m.quotaInstructionsPerSecond())
                     .setDeadlineMillis(m.deadlineMillis())
                     .setSource(refs.toWire(m.source()))
                     .build(),
@@ -76,6 +77,7 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                   TimeMode.valueOf(p.getTimeMode()),
                   p.getInstructionsPerTick(),
                   p.getSliceInstructions(),
+                  p.getQuotaInstructionsPerSecond(),
                   p.getDeadlineMillis(),
                   refs.fromWire(p.getSource()));
             }),

@@ -321,6 +321,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             config.timeMode(),
             config.instructionsPerTick(),
             vm.spec().sliceInstructions(),
+            vm.spec().quotaInstructionsPerSecond(),
             parameters.deadline().toMillis(),
             getContext().getSelf().narrow()));
     return this;

@@ -62,10 +62,22 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
    * @param image a bundled guest's name or a path on this node
    * @param bootargs the device tree's /chosen/bootargs, or empty
    * @param memoryBytes guest RAM: at least 1 MiB, a multiple of 4 KiB
+   * @param quotaInstructionsPerSecond the vCPU quota ({@link VmSpec#quotaInstructionsPerSecond()}),
+   *     0 for none
    */
   public record StartVm(
-      String image, String bootargs, long memoryBytes, ActorRef<StartVmReply> replyTo)
-      implements Command, ClusterMessage {}
+      String image,
+      String bootargs,
+      long memoryBytes,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo)
+      implements Command, ClusterMessage {
+    /** Without a quota. */
+    public StartVm(
+        String image, String bootargs, long memoryBytes, ActorRef<StartVmReply> replyTo) {
+      this(image, bootargs, memoryBytes, 0, replyTo);
+    }
+  }
 
   public sealed interface StartVmReply permits VmStarted, StartRefused {}
 
@@ -90,7 +102,16 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     }
   }
 
-  public record VmInfo(String vmId, String image, long memoryBytes) {}
+  /**
+   * @param quotaInstructionsPerSecond the VM's vCPU quota, 0 for none
+   */
+  public record VmInfo(
+      String vmId, String image, long memoryBytes, long quotaInstructionsPerSecond) {
+    /** Without a quota. */
+    public VmInfo(String vmId, String image, long memoryBytes) {
+      this(vmId, image, memoryBytes, 0);
+    }
+  }
 
   public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, ClusterMessage {}
 
@@ -141,8 +162,21 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
    * hands its trace over once per slice, so an idle guest in host time wants short slices.
    */
   public record StartConfiguredVm(
-      String image, MachineConfig config, long sliceInstructions, ActorRef<StartVmReply> replyTo)
-      implements Command {}
+      String image,
+      MachineConfig config,
+      long sliceInstructions,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo)
+      implements Command {
+    /** Without a quota. */
+    public StartConfiguredVm(
+        String image,
+        MachineConfig config,
+        long sliceInstructions,
+        ActorRef<StartVmReply> replyTo) {
+      this(image, config, sliceInstructions, 0, replyTo);
+    }
+  }
 
   /** The VM actor and what it was started from, for a migration of it. */
   public record GetVm(String vmId, ActorRef<VmHandle> replyTo) implements Command {}
@@ -243,6 +277,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
                     m.sliceInstructions() > 0
                         ? m.sliceInstructions()
                         : VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
+                    m.quotaInstructionsPerSecond(),
                     m.replyTo()))
         .onMessage(GetVm.class, this::onGetVm)
         .onMessage(StartReplica.class, this::onStartReplica)
@@ -266,11 +301,20 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     } catch (IllegalArgumentException e) {
       return reply(m.replyTo(), new StartRefused(e.getMessage()));
     }
-    return startVm(m.image(), config, VmSpec.DEFAULT_SLICE_INSTRUCTIONS, m.replyTo());
+    return startVm(
+        m.image(),
+        config,
+        VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
+        m.quotaInstructionsPerSecond(),
+        m.replyTo());
   }
 
   private Behavior<Command> startVm(
-      String image, MachineConfig config, long slice, ActorRef<StartVmReply> replyTo) {
+      String image,
+      MachineConfig config,
+      long slice,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo) {
     String full = fullFor(config.ramBytes());
     if (full != null) {
       return reply(replyTo, new StartRefused(full));
@@ -278,7 +322,13 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     VmSpec spec;
     String vmId = settings.name() + "-vm-" + (vmsStarted + 1);
     try {
-      spec = new VmSpec(vmId, config, new BootPlan.BareMetal(GuestImages.load(image)), slice);
+      spec =
+          new VmSpec(
+              vmId,
+              config,
+              new BootPlan.BareMetal(GuestImages.load(image)),
+              slice,
+              quotaInstructionsPerSecond);
     } catch (IllegalArgumentException e) {
       return reply(replyTo, new StartRefused(e.getMessage()));
     }
@@ -390,7 +440,9 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   private Behavior<Command> onListVms(ListVms m) {
     List<VmInfo> list = new ArrayList<>();
     for (Vm vm : vms.values()) {
-      list.add(new VmInfo(vm.vmId(), vm.image(), vm.memoryBytes()));
+      list.add(
+          new VmInfo(
+              vm.vmId(), vm.image(), vm.memoryBytes(), vm.spec().quotaInstructionsPerSecond()));
     }
     list.sort(Comparator.comparing(VmInfo::vmId));
     return reply(m.replyTo(), new VmList(settings.name(), list));

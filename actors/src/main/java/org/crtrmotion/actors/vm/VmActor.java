@@ -344,8 +344,12 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * once restored) and it replays, reporting to the replica's listener, until {@link GoLive}.
    */
   public static Behavior<Command> createReplica(VmSpec spec, Replica replica) {
-    return Behaviors.setup(
-        ctx -> new VmActor(ctx, spec, System::nanoTime, GuestTime.SYSTEM, replica));
+    return createReplica(spec, replica, GuestTime.SYSTEM);
+  }
+
+  /** As {@link #createReplica(VmSpec, Replica)}, its quota paced by {@code guestTime} once live. */
+  static Behavior<Command> createReplica(VmSpec spec, Replica replica, GuestTime guestTime) {
+    return Behaviors.setup(ctx -> new VmActor(ctx, spec, System::nanoTime, guestTime, replica));
   }
 
   /**

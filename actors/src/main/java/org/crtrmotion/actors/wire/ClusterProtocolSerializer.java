@@ -39,12 +39,17 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                     .setImage(m.image())
                     .setBootargs(m.bootargs())
                     .setMemoryBytes(m.memoryBytes())
+                    .setQuotaInstructionsPerSecond(m.quotaInstructionsPerSecond())
                     .setReplyTo(refs.toWire(m.replyTo()))
                     .build(),
             (b, refs) -> {
               HostProto.StartVm p = HostProto.StartVm.parseFrom(b);
               return new HostAgent.StartVm(
-                  p.getImage(), p.getBootargs(), p.getMemoryBytes(), refs.fromWire(p.getReplyTo()));
+                  p.getImage(),
+                  p.getBootargs(),
+                  p.getMemoryBytes(),
+                  p.getQuotaInstructionsPerSecond(),
+                  refs.fromWire(p.getReplyTo()));
             }),
         WireMessage.of(
             "hStarted",
@@ -118,7 +123,8 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                     HostProto.VmInfo.newBuilder()
                         .setVmId(vm.vmId())
                         .setImage(vm.image())
-                        .setMemoryBytes(vm.memoryBytes()));
+                        .setMemoryBytes(vm.memoryBytes())
+                        .setQuotaInstructionsPerSecond(vm.quotaInstructionsPerSecond()));
               }
               return p.build();
             },
@@ -127,7 +133,13 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
               return new HostAgent.VmList(
                   p.getNode(),
                   p.getVmsList().stream()
-                      .map(v -> new HostAgent.VmInfo(v.getVmId(), v.getImage(), v.getMemoryBytes()))
+                      .map(
+                          v ->
+                              new HostAgent.VmInfo(
+                                  v.getVmId(),
+                                  v.getImage(),
+                                  v.getMemoryBytes(),
+                                  v.getQuotaInstructionsPerSecond()))
                       .toList());
             }),
         WireMessage.of(

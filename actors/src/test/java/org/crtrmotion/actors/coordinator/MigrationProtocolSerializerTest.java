@@ -58,6 +58,7 @@ class MigrationProtocolSerializerTest {
             TimeMode.HOST,
             1000,
             1L << 16,
+            5_000_000,
             40_000,
             ref()),
         new MigrationProtocol.Accepted("a-m1-x", "b", ref()),
