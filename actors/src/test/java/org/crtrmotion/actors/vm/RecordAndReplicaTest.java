@@ -227,6 +227,52 @@ class RecordAndReplicaTest {
   }
 
   @Test
+  void whileRecordingTheCoverageOfAGuestAsleepInAHugeSliceMovesByWallClockWithoutAnyOrder() {
+    // A slice of 2^40 instructions never ends by count for a guest that sleeps between ticks:
+    // before the wall-clock bound its coverage stayed at the checkpoint until an order came.
+    VmSpec idle = idleGuest();
+    VmSpec spec = new VmSpec(idle.vmId(), idle.config(), idle.plan(), 1L << 40);
+    ActorRef<VmActor.Command> source = testKit.spawn(VmActor.create(spec));
+    TestProbe<VmActor.VmEvent> events = testKit.createTestProbe();
+    source.tell(new VmActor.Subscribe(events.ref()));
+    ask(source, VmActor.Start::new, VmActor.Status.class);
+    awaitLine(events, 1, new ArrayList<>());
+    VmActor.RecordingStarted rec =
+        ask(
+            source,
+            r -> new VmActor.BeginRecording(8, Duration.ofMillis(2), r),
+            VmActor.RecordingStarted.class);
+    rec.checkpoint().close();
+    rec.trace().source().runWith(org.apache.pekko.stream.javadsl.Sink.ignore(), testKit.system());
+
+    long[] covered = new long[3];
+    for (int i = 0; i < covered.length; i++) {
+      long before = i == 0 ? rec.instructions() : covered[i - 1];
+      covered[i] =
+          testKit
+              .createTestProbe()
+              .awaitAssert(
+                  PATIENCE,
+                  Duration.ofMillis(5),
+                  () -> {
+                    long now = rec.trace().coveredIcount();
+                    assertTrue(now > before, "coverage still at " + now);
+                    return now;
+                  });
+    }
+    ask(source, VmActor.Stop::new, VmActor.Status.class);
+  }
+
+  @Test
+  void aRecordingsSliceBoundUnderAMillisecondIsRefusedNamingIt() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> new VmActor.BeginRecording(8, Duration.ofNanos(500), null));
+    assertTrue(e.getMessage().contains("PT0.0000005S"), e.getMessage());
+  }
+
+  @Test
   void aSourceThatStopsRecordingRunsOnLiveAndPrintsTheNextLines() {
     ActorRef<VmActor.Command> source = testKit.spawn(VmActor.create(idleGuest()));
     TestProbe<VmActor.VmEvent> events = testKit.createTestProbe();
