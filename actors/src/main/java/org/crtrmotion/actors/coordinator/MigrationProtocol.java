@@ -115,7 +115,7 @@ public final class MigrationProtocol {
    * Sent only once the directory moved the VM to the target: go live, with the console numbered on
    * from {@code nextLineNumber}, starting with the source's unfinished line.
    */
-  public record Commit(String migrationId, long nextLineNumber, byte[] pendingLine)
+  public record Commit(String migrationId, long nextLineNumber, byte[] pendingLine, long epoch)
       implements ToTarget, MigrationMessage {}
 
   /** The target's copy runs live from instruction {@code instructions}. */

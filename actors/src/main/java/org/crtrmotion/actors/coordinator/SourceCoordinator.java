@@ -563,7 +563,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     committed = true;
     phase = Phase.COMMITTED;
     target.tell(
-        new MigrationProtocol.Commit(migrationId, frozen.lines() + 1, frozen.pendingLine()));
+        new MigrationProtocol.Commit(
+            migrationId, frozen.lines() + 1, frozen.pendingLine(), epoch + 1));
     node.hostAgent()
         .tell(
             new HostAgent.StopMigratedVm(

@@ -200,6 +200,8 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
       return Behaviors.stopped();
     }
     committed = true;
+    // Past the commit point the VM is this node's, at the epoch of the directory's move.
+    node.hostAgent().tell(new HostAgent.VmOwned(prepare.vmId(), m.epoch()));
     getContext()
         .ask(
             VmActor.Reply.class,

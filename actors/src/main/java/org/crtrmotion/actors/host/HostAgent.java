@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.vm.GuestImages;
 import org.crtrmotion.actors.vm.VmActor;
 import org.crtrmotion.actors.vm.VmSpec;
@@ -54,7 +55,10 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
           GetVm,
           StartReplica,
           StopMigratedVm,
-          WatchConsoles {}
+          WatchConsoles,
+          ClaimVms,
+          VmOwned,
+          ClaimAnswered {}
 
   /**
    * Starts a VM on this node.
@@ -215,6 +219,22 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
    */
   public record WatchConsoles(ActorRef<VmActor.VmEvent> watcher) implements Command {}
 
+  /**
+   * From a VM directory that has just started (its singleton is new, its table empty): claim with
+   * it every VM this node runs live, at the epoch this node knows; VMs started later are claimed
+   * with it as they start.
+   */
+  public record ClaimVms(ActorRef<VmDirectory.Command> directory)
+      implements Command, ClusterMessage {}
+
+  /**
+   * A migration's copy here went live: the VM is this node's from directory epoch {@code epoch}
+   * (the commit's move), which this node claims it at should the directory start again.
+   */
+  public record VmOwned(String vmId, long epoch) implements Command {}
+
+  private record ClaimAnswered(VmDirectory.Reply reply) implements Command {}
+
   private record VmStartAnswered(
       String vmId, VmActor.Reply reply, Throwable failure, ActorRef<StartVmReply> replyTo)
       implements Command {}
@@ -227,8 +247,21 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
 
   private record OfferExpired(String migrationId) implements Command {}
 
+  /**
+   * @param epoch the directory epoch this node knows the VM at: 1 for a VM started here, the
+   *     commit's for a migration's copy once live; 0 for a copy not live yet (never claimed)
+   */
   private record Vm(
-      String vmId, String image, long memoryBytes, VmSpec spec, ActorRef<VmActor.Command> ref) {}
+      String vmId,
+      String image,
+      long memoryBytes,
+      VmSpec spec,
+      ActorRef<VmActor.Command> ref,
+      long epoch) {
+    Vm withEpoch(long value) {
+      return new Vm(vmId, image, memoryBytes, spec, ref, value);
+    }
+  }
 
   public static Behavior<Command> create(NodeSettings settings) {
     return Behaviors.setup(
@@ -247,6 +280,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   private long vmsStarted;
   private long replicasSpawned;
   private final List<ActorRef<VmActor.VmEvent>> consoleWatchers = new ArrayList<>();
+  private ActorRef<VmDirectory.Command> directory; // the one that last asked for claims; or null
 
   private HostAgent(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings) {
@@ -283,6 +317,9 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
         .onMessage(StartReplica.class, this::onStartReplica)
         .onMessage(StopMigratedVm.class, m -> stopVm(m.vmId(), m.replyTo(), true))
         .onMessage(WatchConsoles.class, this::onWatchConsoles)
+        .onMessage(ClaimVms.class, this::onClaimVms)
+        .onMessage(VmOwned.class, this::onVmOwned)
+        .onMessage(ClaimAnswered.class, this::onClaimAnswered)
         .build();
   }
 
@@ -338,7 +375,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
             .spawn(VmActor.create(spec), vmId, DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
     getContext().watchWith(vm, new VmTerminated(vmId, vm));
     watchConsole(vm);
-    vms.put(vmId, new Vm(vmId, image, config.ramBytes(), spec, vm));
+    vms.put(vmId, new Vm(vmId, image, config.ramBytes(), spec, vm, 1));
     getContext()
         .ask(
             VmActor.Reply.class,
@@ -384,12 +421,48 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
                 DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
     getContext().watchWith(vm, new VmTerminated(vmId, vm));
     watchConsole(vm);
-    vms.put(vmId, new Vm(vmId, m.image(), m.spec().config().ramBytes(), m.spec(), vm));
+    vms.put(vmId, new Vm(vmId, m.image(), m.spec().config().ramBytes(), m.spec(), vm, 0));
     return reply(m.replyTo(), new VmHandle(vmId, settings.name(), m.image(), m.spec(), vm));
+  }
+
+  private Behavior<Command> onClaimVms(ClaimVms m) {
+    directory = m.directory();
+    vms.values().forEach(this::claim);
+    return this;
+  }
+
+  private Behavior<Command> onVmOwned(VmOwned m) {
+    vms.computeIfPresent(m.vmId(), (id, vm) -> vm.withEpoch(m.epoch()));
+    return this;
+  }
+
+  private void claim(Vm vm) {
+    if (directory != null && vm.epoch() > 0) {
+      directory.tell(
+          new VmDirectory.Claim(
+              vm.vmId(),
+              settings.name(),
+              vm.epoch(),
+              getContext().messageAdapter(VmDirectory.Reply.class, ClaimAnswered::new)));
+    }
+  }
+
+  private Behavior<Command> onClaimAnswered(ClaimAnswered m) {
+    if (m.reply() instanceof VmDirectory.Refusal r) {
+      // Another node holds the VM at a newer epoch: this copy is fenced (it will not migrate).
+      getContext()
+          .getLog()
+          .warn("event=vm-claim-refused vm={} reason=\"{}\"", r.vmId(), r.reason());
+    }
+    return this;
   }
 
   private Behavior<Command> onStartAnswered(VmStartAnswered m) {
     if (m.reply() instanceof VmActor.Status) {
+      Vm started = vms.get(m.vmId());
+      if (started != null) {
+        claim(started); // the directory knows the VM from its start, not only from a migration
+      }
       return reply(m.replyTo(), new VmStarted(m.vmId(), settings.name()));
     }
     String reason =

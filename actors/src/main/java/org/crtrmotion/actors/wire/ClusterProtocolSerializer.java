@@ -143,6 +143,15 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                       .toList());
             }),
         WireMessage.of(
+            "hClaim",
+            HostAgent.ClaimVms.class,
+            HostProto.ClaimVms.getDescriptor(),
+            (m, refs) ->
+                HostProto.ClaimVms.newBuilder().setDirectory(refs.toWire(m.directory())).build(),
+            (b, refs) ->
+                new HostAgent.ClaimVms(
+                    refs.fromWire(HostProto.ClaimVms.parseFrom(b).getDirectory()))),
+        WireMessage.of(
             "hCap?",
             HostAgent.GetCapacity.class,
             HostProto.GetCapacity.getDescriptor(),
@@ -246,6 +255,22 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
               DirectoryProto.Register p = DirectoryProto.Register.parseFrom(b);
               return new VmDirectory.Register(
                   p.getVmId(), p.getNode(), refs.fromWire(p.getReplyTo()));
+            }),
+        WireMessage.of(
+            "dClaim",
+            VmDirectory.Claim.class,
+            DirectoryProto.Claim.getDescriptor(),
+            (m, refs) ->
+                DirectoryProto.Claim.newBuilder()
+                    .setVmId(m.vmId())
+                    .setNode(m.node())
+                    .setEpoch(m.epoch())
+                    .setReplyTo(refs.toWire(m.replyTo()))
+                    .build(),
+            (b, refs) -> {
+              DirectoryProto.Claim p = DirectoryProto.Claim.parseFrom(b);
+              return new VmDirectory.Claim(
+                  p.getVmId(), p.getNode(), p.getEpoch(), refs.fromWire(p.getReplyTo()));
             }),
         WireMessage.of(
             "dLookup",

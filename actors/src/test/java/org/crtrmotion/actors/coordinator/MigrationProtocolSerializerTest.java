@@ -90,10 +90,12 @@ class MigrationProtocolSerializerTest {
   void commitCarriesTheUnfinishedLineByteForByte() {
     byte[] pending = "tick 4".getBytes(StandardCharsets.UTF_8);
     MigrationProtocol.Commit back =
-        (MigrationProtocol.Commit) roundTrip(new MigrationProtocol.Commit("a-m1-x", 451, pending));
+        (MigrationProtocol.Commit)
+            roundTrip(new MigrationProtocol.Commit("a-m1-x", 451, pending, 3));
     assertEquals("a-m1-x", back.migrationId());
     assertEquals(451, back.nextLineNumber());
     assertArrayEquals(pending, back.pendingLine());
+    assertEquals(3, back.epoch());
   }
 
   @Test
@@ -132,7 +134,7 @@ class MigrationProtocolSerializerTest {
         Stream.concat(
             everyPlainMessage(),
             Stream.of(
-                new MigrationProtocol.Commit("m", 1, new byte[0]),
+                new MigrationProtocol.Commit("m", 1, new byte[0], 2),
                 new MigrationProtocol.StartTransfer("m", 0, null, null),
                 new MigrationProtocol.StartPrecopy("m", null)));
     assertEquals(12, all.map(s::manifest).distinct().count());

@@ -60,6 +60,8 @@ class ClusterProtocolSerializerTest {
         new HostAgent.ReleaseOffer("m-1"),
         new VmDirectory.Register("a-vm-3", "a", ref()),
         new VmDirectory.Lookup("a-vm-3", ref()),
+        new VmDirectory.Claim("a-vm-3", "b", 4, ref()),
+        new HostAgent.ClaimVms(ref()),
         new VmDirectory.Move("a-vm-3", "a", 4, "b", ref()),
         new VmDirectory.Location("a-vm-3", "b", 5),
         new VmDirectory.Refusal("a-vm-3", "stale"));
