@@ -68,7 +68,9 @@ class MigrationProtocolSerializerTest {
         new MigrationProtocol.CaughtUp("a-m1-x", 987_654_321, new StateDigest(-1, 42), -7),
         new MigrationProtocol.Live("a-m1-x", 987_654_321, 451),
         new MigrationProtocol.Abort("a-m1-x", "cancelled in phase TRANSFER"),
-        new MigrationProtocol.TargetFailed("a-m1-x", "the replay failed"));
+        new MigrationProtocol.TargetFailed("a-m1-x", "the replay failed"),
+        new MigrationProtocol.SwitchStrategy("a-m1-x", Strategy.PRECOPY),
+        new MigrationProtocol.Switched("a-m1-x", Strategy.PRECOPY));
   }
 
   private static Object roundTrip(Object message) {
@@ -137,7 +139,7 @@ class MigrationProtocolSerializerTest {
                 new MigrationProtocol.Commit("m", 1, new byte[0], 2),
                 new MigrationProtocol.StartTransfer("m", 0, null, null),
                 new MigrationProtocol.StartPrecopy("m", null)));
-    assertEquals(12, all.map(s::manifest).distinct().count());
+    assertEquals(14, all.map(s::manifest).distinct().count());
   }
 
   @Test
