@@ -761,7 +761,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             now - startMillis,
             setupMillis,
             downtime,
-            engine == null ? bytesBeforeSwitch : bytesBeforeSwitch.plus(engine.bytes()),
+            bytesSoFar(),
             rounds,
             maxThrottlePercent,
             frozen == null ? 0 : frozen.instructions(),
@@ -782,10 +782,15 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             aborting ? Phase.ABORTED : phase,
             rounds.size(),
             last == null ? Long.MAX_VALUE : last.expectedDowntimeMillis(),
-            (engine == null ? bytesBeforeSwitch : bytesBeforeSwitch.plus(engine.bytes())).total(),
+            bytesSoFar().total(),
             last == null ? 0 : last.lagInstructions(),
             last == null ? 0 : last.backlogBytes(),
             engine == null ? null : engine.streamState().orElse(null)));
+  }
+
+  /** Every engine's bytes; while switching the first engine's are already in the sum. */
+  private BytesByKind bytesSoFar() {
+    return engine == null || switching ? bytesBeforeSwitch : bytesBeforeSwitch.plus(engine.bytes());
   }
 
   private long elapsed() {
