@@ -173,9 +173,6 @@ final class CrtrSourceEngine implements SourceEngine {
       sender.dropConnection(
           new IllegalStateException("fault injected: trace partitioned at round " + round));
     }
-    // Any order cuts the guest's slice short, and a cut slice hands its trace over: without this an
-    // idle guest's coverage would move only once per slice, leaving the target nothing to replay.
-    vm.tell(new VmActor.GetStatus(system.ignoreRef()));
     StreamMetrics.Snapshot s = metrics.snapshot();
     long sent = bytes().total();
     long backlog = log == null ? 0 : log.stats().heldBytes();

@@ -69,7 +69,8 @@ final class CrtrTargetEngine implements TargetEngine {
         p.vmId(),
         config,
         new BootPlan.BareMetal(GuestImages.load(p.image())),
-        p.sliceInstructions());
+        p.sliceInstructions(),
+        p.quotaInstructionsPerSecond());
   }
 
   @Override

@@ -35,11 +35,11 @@ public final class MigrationProtocol {
 
   /** To the source's coordinator. */
   public sealed interface ToSource extends SourceCoordinator.Command
-      permits Accepted, Refused, Progress, CaughtUp, Live, TargetFailed {}
+      permits Accepted, Refused, Progress, CaughtUp, Live, TargetFailed, Switched {}
 
   /** To the target's coordinator. */
   public sealed interface ToTarget extends TargetCoordinator.Command
-      permits StartTransfer, StartPrecopy, ProgressQuery, Commit, Abort {}
+      permits StartTransfer, StartPrecopy, ProgressQuery, Commit, Abort, SwitchStrategy {}
 
   /**
    * May the target node take the VM? It checks the image and the strategy, reserves capacity for
@@ -58,6 +58,7 @@ public final class MigrationProtocol {
       TimeMode timeMode,
       long instructionsPerTick,
       long sliceInstructions,
+      long quotaInstructionsPerSecond,
       long deadlineMillis,
       ActorRef<ToSource> source)
       implements ToNode, MigrationMessage {
@@ -114,7 +115,7 @@ public final class MigrationProtocol {
    * Sent only once the directory moved the VM to the target: go live, with the console numbered on
    * from {@code nextLineNumber}, starting with the source's unfinished line.
    */
-  public record Commit(String migrationId, long nextLineNumber, byte[] pendingLine)
+  public record Commit(String migrationId, long nextLineNumber, byte[] pendingLine, long epoch)
       implements ToTarget, MigrationMessage {}
 
   /** The target's copy runs live from instruction {@code instructions}. */
@@ -123,6 +124,17 @@ public final class MigrationProtocol {
 
   /** Before the commit point: discard the target's copy and release what it holds. */
   public record Abort(String migrationId, String reason) implements ToTarget, MigrationMessage {}
+
+  /**
+   * Before the commit point, the policy SWITCH_STRATEGY: the target discards its copy and gets
+   * ready for {@code strategy}'s start message, then answers {@link Switched}.
+   */
+  public record SwitchStrategy(String migrationId, Strategy strategy)
+      implements ToTarget, MigrationMessage {}
+
+  /** The target's copy of the first strategy is gone; the source starts {@code strategy}. */
+  public record Switched(String migrationId, Strategy strategy)
+      implements ToSource, MigrationMessage {}
 
   /** The target cannot go on (restore, trace stream, replay); the source aborts. */
   public record TargetFailed(String migrationId, String reason)

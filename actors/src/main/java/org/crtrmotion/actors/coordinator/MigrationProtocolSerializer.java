@@ -15,6 +15,8 @@ import org.crtrmotion.actors.coordinator.MigrationProtocol.ProgressQuery;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.Refused;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.StartPrecopy;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.StartTransfer;
+import org.crtrmotion.actors.coordinator.MigrationProtocol.SwitchStrategy;
+import org.crtrmotion.actors.coordinator.MigrationProtocol.Switched;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.TargetFailed;
 import org.crtrmotion.actors.migration.Strategy;
 import org.crtrmotion.actors.wire.proto.MigrationProto;
@@ -60,6 +62,7 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                     .setTimeMode(m.timeMode().name())
                     .setInstructionsPerTick(m.instructionsPerTick())
                     .setSliceInstructions(m.sliceInstructions())
+                    .setQuotaInstructionsPerSecond(m.quotaInstructionsPerSecond())
                     .setDeadlineMillis(m.deadlineMillis())
                     .setSource(refs.toWire(m.source()))
                     .build(),
@@ -76,6 +79,7 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                   TimeMode.valueOf(p.getTimeMode()),
                   p.getInstructionsPerTick(),
                   p.getSliceInstructions(),
+                  p.getQuotaInstructionsPerSecond(),
                   p.getDeadlineMillis(),
                   refs.fromWire(p.getSource()));
             }),
@@ -201,11 +205,15 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                     .setMigrationId(m.migrationId())
                     .setNextLineNumber(m.nextLineNumber())
                     .setPendingLine(ByteString.copyFrom(m.pendingLine()))
+                    .setEpoch(m.epoch())
                     .build(),
             (b, refs) -> {
               MigrationProto.Commit p = MigrationProto.Commit.parseFrom(b);
               return new Commit(
-                  p.getMigrationId(), p.getNextLineNumber(), p.getPendingLine().toByteArray());
+                  p.getMigrationId(),
+                  p.getNextLineNumber(),
+                  p.getPendingLine().toByteArray(),
+                  p.getEpoch());
             }),
         WireMessage.of(
             "mLive",
@@ -233,6 +241,32 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
             (b, refs) -> {
               MigrationProto.Abort p = MigrationProto.Abort.parseFrom(b);
               return new Abort(p.getMigrationId(), p.getReason());
+            }),
+        WireMessage.of(
+            "mSwitch",
+            SwitchStrategy.class,
+            MigrationProto.SwitchStrategy.getDescriptor(),
+            (m, refs) ->
+                MigrationProto.SwitchStrategy.newBuilder()
+                    .setMigrationId(m.migrationId())
+                    .setStrategy(m.strategy().cliName())
+                    .build(),
+            (b, refs) -> {
+              MigrationProto.SwitchStrategy p = MigrationProto.SwitchStrategy.parseFrom(b);
+              return new SwitchStrategy(p.getMigrationId(), Strategy.parse(p.getStrategy()));
+            }),
+        WireMessage.of(
+            "mSwitched",
+            Switched.class,
+            MigrationProto.Switched.getDescriptor(),
+            (m, refs) ->
+                MigrationProto.Switched.newBuilder()
+                    .setMigrationId(m.migrationId())
+                    .setStrategy(m.strategy().cliName())
+                    .build(),
+            (b, refs) -> {
+              MigrationProto.Switched p = MigrationProto.Switched.parseFrom(b);
+              return new Switched(p.getMigrationId(), Strategy.parse(p.getStrategy()));
             }),
         WireMessage.of(
             "mFailed",

@@ -55,6 +55,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
           Moved,
           AbortDone,
           TransferFailed,
+          SwitchReady,
           TargetTerminated,
           Timeout,
           SourceStopped {}
@@ -80,7 +81,13 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
 
   private record AbortDone(Throwable failure) implements Command {}
 
-  private record TransferFailed(String reason) implements Command {}
+  /**
+   * A stream of engine number {@code engineNumber} failed (an engine undone by a switch: stale).
+   */
+  private record TransferFailed(String reason, int engineNumber) implements Command {}
+
+  /** The first strategy's engine is undone: the source runs live again. */
+  private record SwitchReady(Throwable failure) implements Command {}
 
   private record TargetTerminated() implements Command {}
 
@@ -155,6 +162,11 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private int throttlePercent;
   private int maxThrottlePercent;
   private boolean finished;
+  private Strategy strategy; // the one running now: the parameters' until a switch
+  private int engineNumber; // the engine's: a switch makes the first one's failures stale
+  private boolean switching; // between undoing the first strategy and starting the second
+  private BytesByKind bytesBeforeSwitch = BytesByKind.NONE;
+  private String switchedAt = ""; // "crtr to precopy at round 7" once switched
 
   private SourceCoordinator(
       ActorContext<Command> ctx,
@@ -177,6 +189,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     this.millisClock = millisClock;
     this.startMillis = millisClock.getAsLong();
     this.convergence = new ConvergenceWatch(parameters.convergenceWindowRounds());
+    this.strategy = parameters.strategy();
     requester.tell(new MigrationEvent.Started(migrationId, vmId, targetNode));
     timers.startSingleTimer(
         "deadline", new Timeout("the deadline of " + parameters.deadline()), parameters.deadline());
@@ -223,7 +236,10 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
         .onMessage(
             MigrationProtocol.TargetFailed.class,
             m -> targetGone("the target failed: " + m.reason()))
-        .onMessage(TransferFailed.class, m -> abort(m.reason()))
+        .onMessage(
+            TransferFailed.class, m -> m.engineNumber() == engineNumber ? abort(m.reason()) : this)
+        .onMessage(SwitchReady.class, this::onSwitchReady)
+        .onMessage(MigrationProtocol.Switched.class, this::onSwitched)
         .onMessage(
             TargetTerminated.class,
             m -> targetGone("the target's coordinator on node " + targetNode + " terminated"))
@@ -321,6 +337,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             config.timeMode(),
             config.instructionsPerTick(),
             vm.spec().sliceInstructions(),
+            vm.spec().quotaInstructionsPerSecond(),
             parameters.deadline().toMillis(),
             getContext().getSelf().narrow()));
     return this;
@@ -336,9 +353,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     getContext().watchWith(target, new TargetTerminated());
     setupMillis = elapsed();
     phase = Phase.TRANSFER;
-    engine = engineFor(parameters.strategy());
+    engine = engineFor(strategy);
     if (engine == null) {
-      return abort("strategy " + parameters.strategy().cliName() + " is not available here");
+      return abort("strategy " + strategy.cliName() + " is not available here");
     }
     publish();
     pipe(engine.start(), TransferStarted::new);
@@ -346,6 +363,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   }
 
   private SourceEngine engineFor(Strategy strategy) {
+    int number = engineNumber;
     if (strategy == Strategy.PRECOPY) {
       ActorRef<Command> self = getContext().getSelf();
       return new PrecopySourceEngine(
@@ -355,7 +373,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
           parameters,
           node.settings(),
           millisClock,
-          reason -> self.tell(new TransferFailed(reason)));
+          reason -> self.tell(new TransferFailed(reason, number)));
     }
     if (strategy == Strategy.CRTR) {
       ActorRef<Command> self = getContext().getSelf();
@@ -365,7 +383,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
           vm.ref(),
           parameters,
           node.settings(),
-          reason -> self.tell(new TransferFailed(reason)));
+          reason -> self.tell(new TransferFailed(reason, number)));
     }
     return null;
   }
@@ -393,7 +411,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   }
 
   private Behavior<Command> onProgress(MigrationProtocol.Progress p) {
-    if (phase != Phase.TRANSFER || aborting) {
+    if (phase != Phase.TRANSFER || aborting || switching) {
       return this;
     }
     if (!p.restored() || !engine.roundReady()) {
@@ -460,12 +478,60 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
         return this;
       }
       case SWITCH_STRATEGY -> {
-        return abort(why + "; switching strategy is not supported yet");
+        if (!switchedAt.isEmpty()) {
+          return abort(why + "; already switched from " + switchedAt);
+        }
+        return switchStrategy(r.round());
       }
       default -> {
         return abort(why);
       }
     }
+  }
+
+  // ---- switching strategy (policy SWITCH_STRATEGY), once per migration, before the commit point
+
+  /**
+   * Undoes the first strategy on the source (its engine's abort: the VM runs on live, unthrottled,
+   * as after any abort), has the target discard its copy, then starts the other strategy's engine
+   * in the same migration: same id, target, deadline, directory epoch and report.
+   */
+  private Behavior<Command> switchStrategy(int round) {
+    Strategy next = strategy == Strategy.CRTR ? Strategy.PRECOPY : Strategy.CRTR;
+    switchedAt = strategy.cliName() + " to " + next.cliName() + " at round " + round;
+    switching = true;
+    engineNumber++; // its undoing fails its streams: not this migration's failure any more
+    timers.cancel(ROUNDS);
+    bytesBeforeSwitch = bytesBeforeSwitch.plus(engine.bytes());
+    strategy = next;
+    throttlePercent = 0; // the engine's abort lifts the throttle
+    convergence.reset();
+    pipe(
+        engine.abort("switching strategy from " + switchedAt),
+        (ok, failure) -> new SwitchReady(failure));
+    return this;
+  }
+
+  private Behavior<Command> onSwitchReady(SwitchReady m) {
+    if (aborting) {
+      return this;
+    }
+    if (m.failure() != null) {
+      return abort("switching from " + switchedAt + ": " + cause(m.failure()));
+    }
+    target.tell(new MigrationProtocol.SwitchStrategy(migrationId, strategy));
+    return this;
+  }
+
+  private Behavior<Command> onSwitched(MigrationProtocol.Switched m) {
+    if (aborting || !switching || m.strategy() != strategy) {
+      return this;
+    }
+    switching = false;
+    engine = engineFor(strategy);
+    publish();
+    pipe(engine.start(), TransferStarted::new);
+    return this;
   }
 
   // ---- freeze, caught up, commit
@@ -562,7 +628,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     committed = true;
     phase = Phase.COMMITTED;
     target.tell(
-        new MigrationProtocol.Commit(migrationId, frozen.lines() + 1, frozen.pendingLine()));
+        new MigrationProtocol.Commit(
+            migrationId, frozen.lines() + 1, frozen.pendingLine(), epoch + 1));
     node.hostAgent()
         .tell(
             new HostAgent.StopMigratedVm(
@@ -688,13 +755,13 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             vmId,
             node.name(),
             targetNode,
-            parameters.strategy(),
+            strategy,
             outcome,
             reason,
             now - startMillis,
             setupMillis,
             downtime,
-            engine == null ? BytesByKind.NONE : engine.bytes(),
+            bytesSoFar(),
             rounds,
             maxThrottlePercent,
             frozen == null ? 0 : frozen.instructions(),
@@ -715,10 +782,15 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             aborting ? Phase.ABORTED : phase,
             rounds.size(),
             last == null ? Long.MAX_VALUE : last.expectedDowntimeMillis(),
-            engine == null ? 0 : engine.bytes().total(),
+            bytesSoFar().total(),
             last == null ? 0 : last.lagInstructions(),
             last == null ? 0 : last.backlogBytes(),
             engine == null ? null : engine.streamState().orElse(null)));
+  }
+
+  /** Every engine's bytes; while switching the first engine's are already in the sum. */
+  private BytesByKind bytesSoFar() {
+    return engine == null || switching ? bytesBeforeSwitch : bytesBeforeSwitch.plus(engine.bytes());
   }
 
   private long elapsed() {

@@ -30,18 +30,24 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
           LiveAnswered,
           Failed,
           SourceTerminated,
-          DeadlinePassed {}
+          DeadlinePassed,
+          CopyStopped {}
 
   private record OfferAnswered(HostAgent.OfferReply reply, Throwable failure) implements Command {}
 
-  private record CopySpawned(ActorRef<VmActor.Command> vm, Throwable failure) implements Command {}
+  private record CopySpawned(ActorRef<VmActor.Command> vm, Throwable failure, int copyNumber)
+      implements Command {}
 
-  private record CopyEvent(VmActor.ReplicaEvent event) implements Command {}
+  /** What copy number {@code copyNumber} reported (a copy discarded by a switch is stale). */
+  private record CopyEvent(VmActor.ReplicaEvent event, int copyNumber) implements Command {}
 
   private record LiveAnswered(VmActor.Reply reply, Throwable failure, long nextLine)
       implements Command {}
 
-  private record Failed(String reason) implements Command {}
+  private record Failed(String reason, int copyNumber) implements Command {}
+
+  /** The first strategy's copy is stopped: the target is ready for the other strategy. */
+  private record CopyStopped(MigrationProtocol.SwitchStrategy to) implements Command {}
 
   private record SourceTerminated() implements Command {}
 
@@ -54,7 +60,8 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
 
   private final MigrationProtocol.Prepare prepare;
   private final SourceCoordinator.Node node;
-  private final TargetEngine engine;
+  private TargetEngine engine; // replaced once, by a switch of strategy
+  private int copyNumber; // counts the engines: a switch builds a second copy
   private ActorRef<VmActor.Command> copy;
   private boolean committed;
   private boolean copyRequested;
@@ -67,24 +74,8 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
     super(ctx);
     this.prepare = prepare;
     this.node = node;
-    ActorRef<Command> self = ctx.getSelf();
     // Migrations refuses any other strategy before we get here.
-    this.engine =
-        prepare.strategy() == Strategy.PRECOPY
-            ? new PrecopyTargetEngine(
-                ctx.getSystem(),
-                prepare,
-                node.hostAgent(),
-                ctx.messageAdapter(VmActor.ReplicaEvent.class, CopyEvent::new),
-                node.settings(),
-                reason -> self.tell(new Failed(reason)))
-            : new CrtrTargetEngine(
-                ctx.getSystem(),
-                prepare,
-                node.hostAgent(),
-                ctx.messageAdapter(VmActor.ReplicaEvent.class, CopyEvent::new),
-                node.settings(),
-                reason -> self.tell(new Failed(reason)));
+    this.engine = engineFor(prepare.strategy());
     ctx.watchWith(prepare.source(), new SourceTerminated());
     // The source's deadline decides and says so in the report; the target's, a little later, is the
     // backstop for a source that went silent without its node being seen to leave.
@@ -104,6 +95,30 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
                 Math.max(1, prepare.deadlineMillis()),
                 r),
         OfferAnswered::new);
+  }
+
+  /**
+   * The strategy's engine, its copy's events and failures tagged with its number: after a switch,
+   * what the discarded copy still says is stale and ignored.
+   */
+  private TargetEngine engineFor(Strategy strategy) {
+    int number = ++copyNumber;
+    ActorRef<Command> self = getContext().getSelf();
+    // One forwarder per copy: a message adapter per class would be replaced by the next one.
+    ActorRef<VmActor.ReplicaEvent> events =
+        getContext()
+            .spawnAnonymous(
+                Behaviors.<VmActor.ReplicaEvent>receiveMessage(
+                    e -> {
+                      self.tell(new CopyEvent(e, number));
+                      return Behaviors.same();
+                    }));
+    java.util.function.Consumer<String> failed = reason -> self.tell(new Failed(reason, number));
+    return strategy == Strategy.PRECOPY
+        ? new PrecopyTargetEngine(
+            getContext().getSystem(), prepare, node.hostAgent(), events, node.settings(), failed)
+        : new CrtrTargetEngine(
+            getContext().getSystem(), prepare, node.hostAgent(), events, node.settings(), failed);
   }
 
   /** Whether a target can take {@code strategy}; null when it can, else why not. */
@@ -132,7 +147,9 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
         .onMessage(LiveAnswered.class, this::onLive)
         .onMessage(
             MigrationProtocol.Abort.class, m -> discard("aborted by the source: " + m.reason()))
-        .onMessage(Failed.class, m -> fail(m.reason()))
+        .onMessage(Failed.class, m -> m.copyNumber() == copyNumber ? fail(m.reason()) : this)
+        .onMessage(MigrationProtocol.SwitchStrategy.class, this::onSwitch)
+        .onMessage(CopyStopped.class, this::onCopyStopped)
         .onMessage(SourceTerminated.class, m -> discard("the source's coordinator terminated"))
         .onMessage(DeadlinePassed.class, m -> fail("the deadline passed"))
         .build();
@@ -157,11 +174,15 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
 
   private Behavior<Command> onStart(MigrationProtocol.ToTarget m) {
     copyRequested = true;
-    getContext().pipeToSelf(engine.start(m), CopySpawned::new);
+    int number = copyNumber;
+    getContext().pipeToSelf(engine.start(m), (vm, failure) -> new CopySpawned(vm, failure, number));
     return this;
   }
 
   private Behavior<Command> onSpawned(CopySpawned m) {
+    if (m.copyNumber() != copyNumber) {
+      return this; // the copy a switch discarded
+    }
     if (m.failure() != null) {
       return fail("the copy was not built: " + m.failure().getMessage());
     }
@@ -170,6 +191,9 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
   }
 
   private Behavior<Command> onCopyEvent(CopyEvent m) {
+    if (m.copyNumber() != copyNumber) {
+      return this; // the copy a switch discarded
+    }
     engine.observe(m.event());
     if (m.event() instanceof VmActor.CaughtUp c && !node.settings().faults().withholdCaughtUp()) {
       StateDigest digest =
@@ -200,6 +224,8 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
       return Behaviors.stopped();
     }
     committed = true;
+    // Past the commit point the VM is this node's, at the epoch of the directory's move.
+    node.hostAgent().tell(new HostAgent.VmOwned(prepare.vmId(), m.epoch()));
     getContext()
         .ask(
             VmActor.Reply.class,
@@ -227,6 +253,38 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
                   prepare.migrationId(), "the copy did not go live: " + why));
     }
     return Behaviors.stopped(); // the VM is the host agent's now
+  }
+
+  /**
+   * The source switches strategy: this copy is discarded (its engine stopped, the copy stopped and
+   * gone from the host agent, so that the next copy can take the VM's id), then the source hears
+   * {@link MigrationProtocol.Switched} and sends the other strategy's start. The reservation was
+   * taken by the first copy and is not made again: the next copy takes the place the first left.
+   */
+  private Behavior<Command> onSwitch(MigrationProtocol.SwitchStrategy m) {
+    if (committed) {
+      return this;
+    }
+    engine.abort("switching strategy to " + m.strategy().cliName());
+    engine = engineFor(m.strategy()); // from now on the first copy's words are stale
+    if (!copyRequested) {
+      return onCopyStopped(new CopyStopped(m));
+    }
+    copyRequested = false;
+    copy = null;
+    getContext()
+        .ask(
+            HostAgent.StopVmReply.class,
+            node.hostAgent(),
+            node.settings().askTimeout(),
+            r -> new HostAgent.StopVm(prepare.vmId(), r),
+            (reply, failure) -> new CopyStopped(m));
+    return this;
+  }
+
+  private Behavior<Command> onCopyStopped(CopyStopped m) {
+    prepare.source().tell(new MigrationProtocol.Switched(prepare.migrationId(), m.to().strategy()));
+    return this;
   }
 
   /** Before the commit point: tell the source, then discard the copy. */

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.vm.GuestImages;
 import org.crtrmotion.actors.vm.VmActor;
 import org.crtrmotion.actors.vm.VmSpec;
@@ -54,7 +55,10 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
           GetVm,
           StartReplica,
           StopMigratedVm,
-          WatchConsoles {}
+          WatchConsoles,
+          ClaimVms,
+          VmOwned,
+          ClaimAnswered {}
 
   /**
    * Starts a VM on this node.
@@ -62,10 +66,22 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
    * @param image a bundled guest's name or a path on this node
    * @param bootargs the device tree's /chosen/bootargs, or empty
    * @param memoryBytes guest RAM: at least 1 MiB, a multiple of 4 KiB
+   * @param quotaInstructionsPerSecond the vCPU quota ({@link VmSpec#quotaInstructionsPerSecond()}),
+   *     0 for none
    */
   public record StartVm(
-      String image, String bootargs, long memoryBytes, ActorRef<StartVmReply> replyTo)
-      implements Command, ClusterMessage {}
+      String image,
+      String bootargs,
+      long memoryBytes,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo)
+      implements Command, ClusterMessage {
+    /** Without a quota. */
+    public StartVm(
+        String image, String bootargs, long memoryBytes, ActorRef<StartVmReply> replyTo) {
+      this(image, bootargs, memoryBytes, 0, replyTo);
+    }
+  }
 
   public sealed interface StartVmReply permits VmStarted, StartRefused {}
 
@@ -90,7 +106,16 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     }
   }
 
-  public record VmInfo(String vmId, String image, long memoryBytes) {}
+  /**
+   * @param quotaInstructionsPerSecond the VM's vCPU quota, 0 for none
+   */
+  public record VmInfo(
+      String vmId, String image, long memoryBytes, long quotaInstructionsPerSecond) {
+    /** Without a quota. */
+    public VmInfo(String vmId, String image, long memoryBytes) {
+      this(vmId, image, memoryBytes, 0);
+    }
+  }
 
   public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, ClusterMessage {}
 
@@ -141,8 +166,21 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
    * hands its trace over once per slice, so an idle guest in host time wants short slices.
    */
   public record StartConfiguredVm(
-      String image, MachineConfig config, long sliceInstructions, ActorRef<StartVmReply> replyTo)
-      implements Command {}
+      String image,
+      MachineConfig config,
+      long sliceInstructions,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo)
+      implements Command {
+    /** Without a quota. */
+    public StartConfiguredVm(
+        String image,
+        MachineConfig config,
+        long sliceInstructions,
+        ActorRef<StartVmReply> replyTo) {
+      this(image, config, sliceInstructions, 0, replyTo);
+    }
+  }
 
   /** The VM actor and what it was started from, for a migration of it. */
   public record GetVm(String vmId, ActorRef<VmHandle> replyTo) implements Command {}
@@ -181,6 +219,22 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
    */
   public record WatchConsoles(ActorRef<VmActor.VmEvent> watcher) implements Command {}
 
+  /**
+   * From a VM directory that has just started (its singleton is new, its table empty): claim with
+   * it every VM this node runs live, at the epoch this node knows; VMs started later are claimed
+   * with it as they start.
+   */
+  public record ClaimVms(ActorRef<VmDirectory.Command> directory)
+      implements Command, ClusterMessage {}
+
+  /**
+   * A migration's copy here went live: the VM is this node's from directory epoch {@code epoch}
+   * (the commit's move), which this node claims it at should the directory start again.
+   */
+  public record VmOwned(String vmId, long epoch) implements Command {}
+
+  private record ClaimAnswered(VmDirectory.Reply reply) implements Command {}
+
   private record VmStartAnswered(
       String vmId, VmActor.Reply reply, Throwable failure, ActorRef<StartVmReply> replyTo)
       implements Command {}
@@ -193,8 +247,21 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
 
   private record OfferExpired(String migrationId) implements Command {}
 
+  /**
+   * @param epoch the directory epoch this node knows the VM at: 1 for a VM started here, the
+   *     commit's for a migration's copy once live; 0 for a copy not live yet (never claimed)
+   */
   private record Vm(
-      String vmId, String image, long memoryBytes, VmSpec spec, ActorRef<VmActor.Command> ref) {}
+      String vmId,
+      String image,
+      long memoryBytes,
+      VmSpec spec,
+      ActorRef<VmActor.Command> ref,
+      long epoch) {
+    Vm withEpoch(long value) {
+      return new Vm(vmId, image, memoryBytes, spec, ref, value);
+    }
+  }
 
   public static Behavior<Command> create(NodeSettings settings) {
     return Behaviors.setup(
@@ -213,6 +280,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   private long vmsStarted;
   private long replicasSpawned;
   private final List<ActorRef<VmActor.VmEvent>> consoleWatchers = new ArrayList<>();
+  private ActorRef<VmDirectory.Command> directory; // the one that last asked for claims; or null
 
   private HostAgent(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings) {
@@ -243,11 +311,15 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
                     m.sliceInstructions() > 0
                         ? m.sliceInstructions()
                         : VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
+                    m.quotaInstructionsPerSecond(),
                     m.replyTo()))
         .onMessage(GetVm.class, this::onGetVm)
         .onMessage(StartReplica.class, this::onStartReplica)
         .onMessage(StopMigratedVm.class, m -> stopVm(m.vmId(), m.replyTo(), true))
         .onMessage(WatchConsoles.class, this::onWatchConsoles)
+        .onMessage(ClaimVms.class, this::onClaimVms)
+        .onMessage(VmOwned.class, this::onVmOwned)
+        .onMessage(ClaimAnswered.class, this::onClaimAnswered)
         .build();
   }
 
@@ -266,11 +338,20 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     } catch (IllegalArgumentException e) {
       return reply(m.replyTo(), new StartRefused(e.getMessage()));
     }
-    return startVm(m.image(), config, VmSpec.DEFAULT_SLICE_INSTRUCTIONS, m.replyTo());
+    return startVm(
+        m.image(),
+        config,
+        VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
+        m.quotaInstructionsPerSecond(),
+        m.replyTo());
   }
 
   private Behavior<Command> startVm(
-      String image, MachineConfig config, long slice, ActorRef<StartVmReply> replyTo) {
+      String image,
+      MachineConfig config,
+      long slice,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo) {
     String full = fullFor(config.ramBytes());
     if (full != null) {
       return reply(replyTo, new StartRefused(full));
@@ -278,7 +359,13 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     VmSpec spec;
     String vmId = settings.name() + "-vm-" + (vmsStarted + 1);
     try {
-      spec = new VmSpec(vmId, config, new BootPlan.BareMetal(GuestImages.load(image)), slice);
+      spec =
+          new VmSpec(
+              vmId,
+              config,
+              new BootPlan.BareMetal(GuestImages.load(image)),
+              slice,
+              quotaInstructionsPerSecond);
     } catch (IllegalArgumentException e) {
       return reply(replyTo, new StartRefused(e.getMessage()));
     }
@@ -288,7 +375,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
             .spawn(VmActor.create(spec), vmId, DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
     getContext().watchWith(vm, new VmTerminated(vmId, vm));
     watchConsole(vm);
-    vms.put(vmId, new Vm(vmId, image, config.ramBytes(), spec, vm));
+    vms.put(vmId, new Vm(vmId, image, config.ramBytes(), spec, vm, 1));
     getContext()
         .ask(
             VmActor.Reply.class,
@@ -334,12 +421,48 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
                 DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
     getContext().watchWith(vm, new VmTerminated(vmId, vm));
     watchConsole(vm);
-    vms.put(vmId, new Vm(vmId, m.image(), m.spec().config().ramBytes(), m.spec(), vm));
+    vms.put(vmId, new Vm(vmId, m.image(), m.spec().config().ramBytes(), m.spec(), vm, 0));
     return reply(m.replyTo(), new VmHandle(vmId, settings.name(), m.image(), m.spec(), vm));
+  }
+
+  private Behavior<Command> onClaimVms(ClaimVms m) {
+    directory = m.directory();
+    vms.values().forEach(this::claim);
+    return this;
+  }
+
+  private Behavior<Command> onVmOwned(VmOwned m) {
+    vms.computeIfPresent(m.vmId(), (id, vm) -> vm.withEpoch(m.epoch()));
+    return this;
+  }
+
+  private void claim(Vm vm) {
+    if (directory != null && vm.epoch() > 0) {
+      directory.tell(
+          new VmDirectory.Claim(
+              vm.vmId(),
+              settings.name(),
+              vm.epoch(),
+              getContext().messageAdapter(VmDirectory.Reply.class, ClaimAnswered::new)));
+    }
+  }
+
+  private Behavior<Command> onClaimAnswered(ClaimAnswered m) {
+    if (m.reply() instanceof VmDirectory.Refusal r) {
+      // Another node holds the VM at a newer epoch: this copy is fenced (it will not migrate).
+      getContext()
+          .getLog()
+          .warn("event=vm-claim-refused vm={} reason=\"{}\"", r.vmId(), r.reason());
+    }
+    return this;
   }
 
   private Behavior<Command> onStartAnswered(VmStartAnswered m) {
     if (m.reply() instanceof VmActor.Status) {
+      Vm started = vms.get(m.vmId());
+      if (started != null) {
+        claim(started); // the directory knows the VM from its start, not only from a migration
+      }
       return reply(m.replyTo(), new VmStarted(m.vmId(), settings.name()));
     }
     String reason =
@@ -390,7 +513,9 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   private Behavior<Command> onListVms(ListVms m) {
     List<VmInfo> list = new ArrayList<>();
     for (Vm vm : vms.values()) {
-      list.add(new VmInfo(vm.vmId(), vm.image(), vm.memoryBytes()));
+      list.add(
+          new VmInfo(
+              vm.vmId(), vm.image(), vm.memoryBytes(), vm.spec().quotaInstructionsPerSecond()));
     }
     list.sort(Comparator.comparing(VmInfo::vmId));
     return reply(m.replyTo(), new VmList(settings.name(), list));

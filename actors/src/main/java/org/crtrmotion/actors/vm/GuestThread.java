@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.crtrmotion.streams.RecorderSource;
@@ -59,7 +63,9 @@ final class GuestThread implements Runnable {
 
   // ---- migration (CR/TR): the source records and freezes, the replica replays and goes live
 
-  record BeginRecording(int bufferSegments, ActorRef<VmActor.Reply> replyTo) implements Order {}
+  record BeginRecording(
+      int bufferSegments, java.time.Duration sliceBound, ActorRef<VmActor.Reply> replyTo)
+      implements Order {}
 
   record Freeze(ActorRef<VmActor.Reply> replyTo) implements Order {}
 
@@ -74,6 +80,18 @@ final class GuestThread implements Runnable {
   record CountDirtyPages(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
 
   record FreezeForCopy(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
+
+  /**
+   * Ends recording guests' slices by wall clock: one daemon thread for every VM of the JVM, its
+   * work a flag set ({@link Machine#requestPause()}) per recording VM every few milliseconds.
+   */
+  private static final ScheduledExecutorService SLICE_CLOCK =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "crtr-slice-clock");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final VmSpec spec;
   private final ActorRef<VmActor.Command> actor;
@@ -95,6 +113,7 @@ final class GuestThread implements Runnable {
   private RunResult ended;
   private RecorderSource recording; // the source of a CR/TR migration, while it records
   private GuardedRecorder recorder; // what the machine shows its inputs to while recording
+  private ScheduledFuture<?> sliceClock; // ends a slice every slice bound while recording
   private boolean replaying; // a replica that has not reached the end of its trace
   private boolean live; // a replica told to go live
   private long replayedInstructions;
@@ -186,6 +205,7 @@ final class GuestThread implements Runnable {
     } catch (InterruptedException e) {
       // Only the JVM interrupts this thread (at shutdown): end as for a stop.
     } finally {
+      stopSliceClock();
       if (!keepPendingLine) {
         console.flush();
       }
@@ -286,9 +306,22 @@ final class GuestThread implements Runnable {
         failure = e;
       }
     }
+    endRecording(m);
+  }
+
+  /** Detaches the recorder, and the wall clock that ended its slices. Guest thread. */
+  private void endRecording(Machine m) {
     m.record(null);
     recording = null;
     recorder = null;
+    stopSliceClock();
+  }
+
+  private void stopSliceClock() {
+    if (sliceClock != null) {
+      sliceClock.cancel(false);
+      sliceClock = null;
+    }
   }
 
   /**
@@ -440,6 +473,11 @@ final class GuestThread implements Runnable {
       m.restartOutputDigest(); // the target's output digest starts at the checkpoint too
       long pauseNanos = nanoClock.getAsLong() - start;
       recording = trace;
+      // A pause request lands between two instructions and only ends the run: the recording's
+      // inputs keep their exact counts, and the slice's end lets the target replay that far.
+      long bound = b.sliceBound().toNanos();
+      sliceClock =
+          SLICE_CLOCK.scheduleAtFixedRate(m::requestPause, bound, bound, TimeUnit.NANOSECONDS);
       answer(new VmActor.RecordingStarted(id, checkpoint, trace, pauseNanos), b.replyTo());
     } else if (order instanceof Freeze f) {
       if (recording == null) {
@@ -455,18 +493,14 @@ final class GuestThread implements Runnable {
       } catch (RuntimeException e) {
         // The stream is gone: the trace cannot end at F. Still frozen; the coordinator aborts.
       }
-      recording = null;
-      recorder = null;
-      m.record(null);
+      endRecording(m);
       answer(
           new VmActor.Frozen(id, at, m.digest(), m.outputDigest(), 0, console.pending()),
           f.replyTo());
     } else if (order instanceof StopRecording s) {
       // An aborted migration: the source runs on live, as if nothing had happened.
       if (recording != null) {
-        m.record(null);
-        recording = null;
-        recorder = null;
+        endRecording(m);
       }
       if (ended == null) {
         paused = false;

@@ -1,5 +1,6 @@
 package org.crtrmotion.actors.vm;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -106,11 +107,30 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   /**
    * Source: a checkpoint and, at the same instruction count, the start of a recording of every
    * input from there on; the reply is {@link RecordingStarted}. After each slice the recording
-   * covers the instructions run, so the target may replay that far.
+   * covers the instructions run, so the target may replay that far; while it records, a slice also
+   * ends after {@code sliceBound} of wall time (a guest asleep in WFI retires few instructions, and
+   * its coverage would otherwise wait for a whole slice's worth).
    *
    * @param bufferSegments segments the trace stream may leave waiting before the guest waits
+   * @param sliceBound the longest a slice runs while recording, at least 1 ms
    */
-  public record BeginRecording(int bufferSegments, ActorRef<Reply> replyTo) implements Command {}
+  public record BeginRecording(int bufferSegments, Duration sliceBound, ActorRef<Reply> replyTo)
+      implements Command {
+    /** A few milliseconds: the coverage moves at least this often, at the cost of a slice end. */
+    public static final Duration DEFAULT_SLICE_BOUND = Duration.ofMillis(5);
+
+    public BeginRecording {
+      if (sliceBound.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException(
+            "a recording's slice bound is at least 1 ms, not " + sliceBound);
+      }
+    }
+
+    /** With {@link #DEFAULT_SLICE_BOUND}. */
+    public BeginRecording(int bufferSegments, ActorRef<Reply> replyTo) {
+      this(bufferSegments, DEFAULT_SLICE_BOUND, replyTo);
+    }
+  }
 
   /**
    * Source: pauses the guest and ends its trace at the instruction count F it stopped at; the reply
@@ -344,8 +364,12 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * once restored) and it replays, reporting to the replica's listener, until {@link GoLive}.
    */
   public static Behavior<Command> createReplica(VmSpec spec, Replica replica) {
-    return Behaviors.setup(
-        ctx -> new VmActor(ctx, spec, System::nanoTime, GuestTime.SYSTEM, replica));
+    return createReplica(spec, replica, GuestTime.SYSTEM);
+  }
+
+  /** As {@link #createReplica(VmSpec, Replica)}, its quota paced by {@code guestTime} once live. */
+  static Behavior<Command> createReplica(VmSpec spec, Replica replica, GuestTime guestTime) {
+    return Behaviors.setup(ctx -> new VmActor(ctx, spec, System::nanoTime, guestTime, replica));
   }
 
   /**
@@ -413,7 +437,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
             m ->
                 order(
                     "begin recording",
-                    new GuestThread.BeginRecording(m.bufferSegments(), m.replyTo()),
+                    new GuestThread.BeginRecording(m.bufferSegments(), m.sliceBound(), m.replyTo()),
                     m.replyTo()))
         .onMessage(
             Freeze.class, m -> order("freeze", new GuestThread.Freeze(m.replyTo()), m.replyTo()))

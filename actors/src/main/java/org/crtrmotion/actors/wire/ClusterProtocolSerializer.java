@@ -39,12 +39,17 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                     .setImage(m.image())
                     .setBootargs(m.bootargs())
                     .setMemoryBytes(m.memoryBytes())
+                    .setQuotaInstructionsPerSecond(m.quotaInstructionsPerSecond())
                     .setReplyTo(refs.toWire(m.replyTo()))
                     .build(),
             (b, refs) -> {
               HostProto.StartVm p = HostProto.StartVm.parseFrom(b);
               return new HostAgent.StartVm(
-                  p.getImage(), p.getBootargs(), p.getMemoryBytes(), refs.fromWire(p.getReplyTo()));
+                  p.getImage(),
+                  p.getBootargs(),
+                  p.getMemoryBytes(),
+                  p.getQuotaInstructionsPerSecond(),
+                  refs.fromWire(p.getReplyTo()));
             }),
         WireMessage.of(
             "hStarted",
@@ -118,7 +123,8 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                     HostProto.VmInfo.newBuilder()
                         .setVmId(vm.vmId())
                         .setImage(vm.image())
-                        .setMemoryBytes(vm.memoryBytes()));
+                        .setMemoryBytes(vm.memoryBytes())
+                        .setQuotaInstructionsPerSecond(vm.quotaInstructionsPerSecond()));
               }
               return p.build();
             },
@@ -127,9 +133,24 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
               return new HostAgent.VmList(
                   p.getNode(),
                   p.getVmsList().stream()
-                      .map(v -> new HostAgent.VmInfo(v.getVmId(), v.getImage(), v.getMemoryBytes()))
+                      .map(
+                          v ->
+                              new HostAgent.VmInfo(
+                                  v.getVmId(),
+                                  v.getImage(),
+                                  v.getMemoryBytes(),
+                                  v.getQuotaInstructionsPerSecond()))
                       .toList());
             }),
+        WireMessage.of(
+            "hClaim",
+            HostAgent.ClaimVms.class,
+            HostProto.ClaimVms.getDescriptor(),
+            (m, refs) ->
+                HostProto.ClaimVms.newBuilder().setDirectory(refs.toWire(m.directory())).build(),
+            (b, refs) ->
+                new HostAgent.ClaimVms(
+                    refs.fromWire(HostProto.ClaimVms.parseFrom(b).getDirectory()))),
         WireMessage.of(
             "hCap?",
             HostAgent.GetCapacity.class,
@@ -234,6 +255,22 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
               DirectoryProto.Register p = DirectoryProto.Register.parseFrom(b);
               return new VmDirectory.Register(
                   p.getVmId(), p.getNode(), refs.fromWire(p.getReplyTo()));
+            }),
+        WireMessage.of(
+            "dClaim",
+            VmDirectory.Claim.class,
+            DirectoryProto.Claim.getDescriptor(),
+            (m, refs) ->
+                DirectoryProto.Claim.newBuilder()
+                    .setVmId(m.vmId())
+                    .setNode(m.node())
+                    .setEpoch(m.epoch())
+                    .setReplyTo(refs.toWire(m.replyTo()))
+                    .build(),
+            (b, refs) -> {
+              DirectoryProto.Claim p = DirectoryProto.Claim.parseFrom(b);
+              return new VmDirectory.Claim(
+                  p.getVmId(), p.getNode(), p.getEpoch(), refs.fromWire(p.getReplyTo()));
             }),
         WireMessage.of(
             "dLookup",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.crtrmotion.actors.directory.VmDirectory;
+import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.DigestCheck;
 import org.crtrmotion.actors.migration.MigrationParameters;
 import org.crtrmotion.actors.migration.MigrationReport;
@@ -80,6 +81,22 @@ class CrtrMigrationTest {
   @Test
   void anIdleGuestMovesToBAndGoesOnPrintingWhereItStopped() throws Exception {
     migratesAndGoesOn("idle.elf", idleGuest());
+  }
+
+  @Test
+  void aVmsQuotaTravelsWithItAndTheCommittedCopyKeepsIt() throws Exception {
+    long quota = 30_000_000;
+    String vmId = a.startVm("memory.elf", memoryGuest(), quota);
+    new ConsoleRecord(vmId).awaitFrom(a, 2);
+
+    MigrationReport report = migrate(a, vmId, b);
+
+    assertEquals(Outcome.COMMITTED, report.outcome(), report.reason());
+    assertEquals(DigestCheck.MATCH, report.digestCheck());
+    assertEquals(
+        List.of(new HostAgent.VmInfo(vmId, "memory.elf", 32L << 20, quota)),
+        b.vms().stream().filter(v -> v.vmId().equals(vmId)).toList());
+    b.stopVm(vmId);
   }
 
   private void migratesAndGoesOn(String image, MachineConfig config) throws Exception {

@@ -309,6 +309,32 @@ class MigrationFaultTest {
   }
 
   @Test
+  void underTheSwitchPolicyACrtrMigrationGoesOnByPrecopyInTheSameMigrationAndAbortsWhenThatStalls()
+      throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+
+    MigrationReport report =
+        start(vmId, "b", cannotConverge(NonConvergencePolicy.SWITCH_STRATEGY)).report();
+
+    assertTrue(
+        report.reason().contains("; already switched from crtr to precopy at round "),
+        report.reason());
+    assertEquals(Strategy.PRECOPY, report.strategy(), report.toString());
+    assertTrue(report.bytesByKind().checkpoint() > 0, "CR/TR ran first: " + report);
+    assertTrue(report.bytesByKind().pages() > 0, "then pre-copy: " + report);
+    sourceRunsOn(vmId, console[0], report);
+    b.kit
+        .createTestProbe()
+        .awaitAssert(
+            MigrationNode.PATIENCE,
+            () -> {
+              assertFalse(b.vmIds().contains(vmId), "b discarded its copies");
+              return null;
+            });
+  }
+
+  @Test
   void aTraceStreamThatCannotResumeWithinItsDeadlineAbortsTheMigration() throws Exception {
     ConsoleRecord[] console = new ConsoleRecord[1];
     String vmId = runningGuest(console);

@@ -122,10 +122,21 @@ final class MigrationNode implements AutoCloseable {
   }
 
   String startVm(String image, MachineConfig config) {
+    return startVm(image, config, 0);
+  }
+
+  /** With a vCPU quota of {@code quota} instructions per second (0: none). */
+  String startVm(String image, MachineConfig config, long quota) {
     TestProbe<HostAgent.StartVmReply> started = kit.createTestProbe();
     // Short slices: a recording source hands its trace over once per slice.
-    hostAgent.tell(new HostAgent.StartConfiguredVm(image, config, 1L << 16, started.ref()));
+    hostAgent.tell(new HostAgent.StartConfiguredVm(image, config, 1L << 16, quota, started.ref()));
     return started.expectMessageClass(HostAgent.VmStarted.class, PATIENCE).vmId();
+  }
+
+  List<HostAgent.VmInfo> vms() {
+    TestProbe<HostAgent.VmList> list = kit.createTestProbe();
+    hostAgent.tell(new HostAgent.ListVms(list.ref()));
+    return list.expectMessageClass(HostAgent.VmList.class, PATIENCE).vms();
   }
 
   void stopVm(String vmId) {

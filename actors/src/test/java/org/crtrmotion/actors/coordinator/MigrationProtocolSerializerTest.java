@@ -58,6 +58,7 @@ class MigrationProtocolSerializerTest {
             TimeMode.HOST,
             1000,
             1L << 16,
+            5_000_000,
             40_000,
             ref()),
         new MigrationProtocol.Accepted("a-m1-x", "b", ref()),
@@ -67,7 +68,9 @@ class MigrationProtocolSerializerTest {
         new MigrationProtocol.CaughtUp("a-m1-x", 987_654_321, new StateDigest(-1, 42), -7),
         new MigrationProtocol.Live("a-m1-x", 987_654_321, 451),
         new MigrationProtocol.Abort("a-m1-x", "cancelled in phase TRANSFER"),
-        new MigrationProtocol.TargetFailed("a-m1-x", "the replay failed"));
+        new MigrationProtocol.TargetFailed("a-m1-x", "the replay failed"),
+        new MigrationProtocol.SwitchStrategy("a-m1-x", Strategy.PRECOPY),
+        new MigrationProtocol.Switched("a-m1-x", Strategy.PRECOPY));
   }
 
   private static Object roundTrip(Object message) {
@@ -89,10 +92,12 @@ class MigrationProtocolSerializerTest {
   void commitCarriesTheUnfinishedLineByteForByte() {
     byte[] pending = "tick 4".getBytes(StandardCharsets.UTF_8);
     MigrationProtocol.Commit back =
-        (MigrationProtocol.Commit) roundTrip(new MigrationProtocol.Commit("a-m1-x", 451, pending));
+        (MigrationProtocol.Commit)
+            roundTrip(new MigrationProtocol.Commit("a-m1-x", 451, pending, 3));
     assertEquals("a-m1-x", back.migrationId());
     assertEquals(451, back.nextLineNumber());
     assertArrayEquals(pending, back.pendingLine());
+    assertEquals(3, back.epoch());
   }
 
   @Test
@@ -131,10 +136,10 @@ class MigrationProtocolSerializerTest {
         Stream.concat(
             everyPlainMessage(),
             Stream.of(
-                new MigrationProtocol.Commit("m", 1, new byte[0]),
+                new MigrationProtocol.Commit("m", 1, new byte[0], 2),
                 new MigrationProtocol.StartTransfer("m", 0, null, null),
                 new MigrationProtocol.StartPrecopy("m", null)));
-    assertEquals(12, all.map(s::manifest).distinct().count());
+    assertEquals(14, all.map(s::manifest).distinct().count());
   }
 
   @Test

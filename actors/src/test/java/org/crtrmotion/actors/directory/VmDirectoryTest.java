@@ -81,4 +81,59 @@ class VmDirectoryTest {
         new VmDirectory.Refusal("v", "stale move of v from b at epoch 1: v lives on a at epoch 1"),
         ask(d, r -> new VmDirectory.Move("v", "b", 1, "c", r)));
   }
+
+  @Test
+  void aClaimOfAnUnknownVmIsTakenAtItsEpoch() {
+    ActorRef<VmDirectory.Command> d = testKit.spawn(VmDirectory.create());
+    assertEquals(
+        new VmDirectory.Location("v", "c", 4), ask(d, r -> new VmDirectory.Claim("v", "c", 4, r)));
+    assertEquals(
+        new VmDirectory.Location("v", "c", 4), ask(d, r -> new VmDirectory.Lookup("v", r)));
+  }
+
+  @Test
+  void aClaimAtANewerEpochReplacesTheEntryAndTheSameClaimIsAnsweredAsItStands() {
+    ActorRef<VmDirectory.Command> d = directoryWith("v", "a");
+    assertEquals(
+        new VmDirectory.Location("v", "b", 2), ask(d, r -> new VmDirectory.Claim("v", "b", 2, r)));
+    assertEquals(
+        new VmDirectory.Location("v", "b", 2), ask(d, r -> new VmDirectory.Claim("v", "b", 2, r)));
+  }
+
+  @Test
+  void aStaleClaimIsRefusedNamingTheHolder() {
+    ActorRef<VmDirectory.Command> d = testKit.spawn(VmDirectory.create());
+    ask(d, r -> new VmDirectory.Claim("v", "b", 2, r));
+    assertEquals(
+        new VmDirectory.Refusal("v", "stale claim of v by a at epoch 1: v lives on b at epoch 2"),
+        ask(d, r -> new VmDirectory.Claim("v", "a", 1, r)));
+    assertEquals(
+        new VmDirectory.Location("v", "b", 2), ask(d, r -> new VmDirectory.Lookup("v", r)));
+  }
+
+  @Test
+  void registeringAgainFromItsOwnerIsAnsweredWithWhereTheVmIs() {
+    ActorRef<VmDirectory.Command> d = directoryWith("v", "a");
+    assertEquals(
+        new VmDirectory.Location("v", "a", 1), ask(d, r -> new VmDirectory.Register("v", "a", r)));
+  }
+
+  @Test
+  void aNewDirectoryAsksEveryHostAgentTheReceptionistListsToClaimItsVms() {
+    TestProbe<org.crtrmotion.actors.host.HostAgent.Command> agent = testKit.createTestProbe();
+    testKit
+        .system()
+        .receptionist()
+        .tell(
+            org.apache.pekko.actor.typed.receptionist.Receptionist.register(
+                org.crtrmotion.actors.host.HostAgent.KEY, agent.ref()));
+    ActorRef<VmDirectory.Command> d = testKit.spawn(VmDirectory.create());
+    // Every directory of this test system asks the new agent too: wait for this one's question.
+    agent.fishForMessage(
+        Duration.ofSeconds(10),
+        m ->
+            m.equals(new org.crtrmotion.actors.host.HostAgent.ClaimVms(d))
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+  }
 }

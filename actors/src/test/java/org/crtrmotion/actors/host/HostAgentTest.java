@@ -51,6 +51,12 @@ class HostAgentTest {
     return reply.expectMessageClass(HostAgent.StartVmReply.class, PATIENCE);
   }
 
+  private static void stop(ActorRef<HostAgent.Command> agent, String vmId) {
+    TestProbe<HostAgent.StopVmReply> reply = testKit.createTestProbe();
+    agent.tell(new HostAgent.StopVm(vmId, reply.ref()));
+    reply.expectMessageClass(HostAgent.VmStopped.class, PATIENCE);
+  }
+
   private static HostAgent.Capacity capacity(ActorRef<HostAgent.Command> agent) {
     TestProbe<HostAgent.Capacity> reply = testKit.createTestProbe();
     agent.tell(new HostAgent.GetCapacity(reply.ref()));
@@ -170,5 +176,46 @@ class HostAgentTest {
     assertEquals(1, capacity(agent).reservedVms());
     time.timePasses(Duration.ofMillis(1));
     assertEquals(0, capacity(agent).reservedVms());
+  }
+
+  @Test
+  void askedByADirectoryAHostAgentClaimsItsVmsAtEpochOneAndLaterOnesAsTheyStart() {
+    ActorRef<HostAgent.Command> agent = agent();
+    String first = ((HostAgent.VmStarted) start(agent, "memory.elf", 16 * MIB)).vmId();
+    TestProbe<org.crtrmotion.actors.directory.VmDirectory.Command> directory =
+        testKit.createTestProbe();
+
+    agent.tell(new HostAgent.ClaimVms(directory.ref()));
+
+    var claim =
+        directory.expectMessageClass(
+            org.crtrmotion.actors.directory.VmDirectory.Claim.class, PATIENCE);
+    assertEquals(
+        List.of(first, "a" + agents, 1L), List.of(claim.vmId(), claim.node(), claim.epoch()));
+    String second = ((HostAgent.VmStarted) start(agent, "memory.elf", 16 * MIB)).vmId();
+    var later =
+        directory.expectMessageClass(
+            org.crtrmotion.actors.directory.VmDirectory.Claim.class, PATIENCE);
+    assertEquals(second, later.vmId());
+    stop(agent, first);
+    stop(agent, second);
+  }
+
+  @Test
+  void aMigratedCopyIsClaimedAtTheEpochOfItsCommit() {
+    ActorRef<HostAgent.Command> agent = agent();
+    String vmId = ((HostAgent.VmStarted) start(agent, "memory.elf", 16 * MIB)).vmId();
+    agent.tell(new HostAgent.VmOwned(vmId, 5));
+    TestProbe<org.crtrmotion.actors.directory.VmDirectory.Command> directory =
+        testKit.createTestProbe();
+
+    agent.tell(new HostAgent.ClaimVms(directory.ref()));
+
+    assertEquals(
+        5,
+        directory
+            .expectMessageClass(org.crtrmotion.actors.directory.VmDirectory.Claim.class, PATIENCE)
+            .epoch());
+    stop(agent, vmId);
   }
 }

@@ -157,6 +157,122 @@ class RecordAndReplicaTest {
   }
 
   @Test
+  void aReplicaReplaysAtFullSpeedWhateverItsQuotaAndKeepsTheQuotaOnceLive() {
+    long quota = 1_000_000;
+    VmSpec spec = idleGuest().withQuota(quota);
+    ActorRef<VmActor.Command> source = testKit.spawn(VmActor.create(spec));
+    TestProbe<VmActor.VmEvent> sourceEvents = testKit.createTestProbe();
+    source.tell(new VmActor.Subscribe(sourceEvents.ref()));
+    ask(source, VmActor.Start::new, VmActor.Status.class);
+    awaitLine(sourceEvents, 2, new ArrayList<>());
+    VmActor.RecordingStarted rec =
+        ask(source, r -> new VmActor.BeginRecording(8, r), VmActor.RecordingStarted.class);
+    awaitLine(sourceEvents, 6, new ArrayList<>());
+    VmActor.Frozen frozen = ask(source, VmActor.Freeze::new, VmActor.Frozen.class);
+    // The whole trace is there before the replica starts: it replays as fast as it can.
+    GrowingFeed feed = new GrowingFeed(rec.instructions(), 4_096);
+    rec.trace()
+        .source()
+        .via(TraceStreams.encodeAsAvailable("q/trace", 4))
+        .runWith(ReplayFeedSink.into("q/trace", rec.instructions(), feed), testKit.system());
+    TestProbe<VmActor.ReplicaEvent> replay = testKit.createTestProbe();
+    FakeGuestTime time = new FakeGuestTime(1_000);
+    ActorRef<VmActor.Command> target =
+        testKit.spawn(
+            VmActor.createReplica(spec, localReplica(spec, rec, feed, replay.ref()), time));
+    ask(target, VmActor.Start::new, VmActor.Status.class);
+
+    VmActor.CaughtUp caughtUp = awaitCaughtUp(replay);
+
+    assertEquals(frozen.instructions(), caughtUp.instructions());
+    assertEquals(List.of(), time.waits(), "the quota never paced the replay");
+    ask(
+        target,
+        r -> new VmActor.GoLive(frozen.lines() + 1, frozen.pendingLine(), r),
+        VmActor.Status.class);
+    ask(source, VmActor.StopMigrated::new, VmActor.Status.class);
+    // Live, the copy pays for its slices at the quota: a slice of 1/100 s's worth costs 10 ms.
+    List<Long> waits =
+        testKit
+            .createTestProbe()
+            .awaitAssert(
+                PATIENCE,
+                Duration.ofMillis(20),
+                () -> {
+                  List<Long> w = time.waits();
+                  assertTrue(w.size() >= 3, w.size() + " waits so far");
+                  return w;
+                });
+    assertTrue(waits.stream().allMatch(w -> w > 0 && w <= 10_000_000), waits.toString());
+    ask(target, VmActor.Stop::new, VmActor.Status.class);
+  }
+
+  private static VmActor.Replica localReplica(
+      VmSpec spec,
+      VmActor.RecordingStarted rec,
+      GrowingFeed feed,
+      ActorRef<VmActor.ReplicaEvent> listener) {
+    return new VmActor.Replica(
+        console ->
+            CheckpointTransfer.frames(
+                    "q/checkpoint",
+                    rec.checkpoint(),
+                    CheckpointStreams.DEFAULT_CHUNK_BYTES,
+                    PATIENCE)
+                .runWith(
+                    CheckpointTransfer.restore("q/checkpoint", spec.plan(), console, PATIENCE),
+                    testKit.system()),
+        feed,
+        listener);
+  }
+
+  @Test
+  void whileRecordingTheCoverageOfAGuestAsleepInAHugeSliceMovesByWallClockWithoutAnyOrder() {
+    // A slice of 2^40 instructions never ends by count for a guest that sleeps between ticks:
+    // before the wall-clock bound its coverage stayed at the checkpoint until an order came.
+    VmSpec idle = idleGuest();
+    VmSpec spec = new VmSpec(idle.vmId(), idle.config(), idle.plan(), 1L << 40);
+    ActorRef<VmActor.Command> source = testKit.spawn(VmActor.create(spec));
+    TestProbe<VmActor.VmEvent> events = testKit.createTestProbe();
+    source.tell(new VmActor.Subscribe(events.ref()));
+    ask(source, VmActor.Start::new, VmActor.Status.class);
+    awaitLine(events, 1, new ArrayList<>());
+    VmActor.RecordingStarted rec =
+        ask(
+            source,
+            r -> new VmActor.BeginRecording(8, Duration.ofMillis(2), r),
+            VmActor.RecordingStarted.class);
+    rec.checkpoint().close();
+    rec.trace().source().runWith(org.apache.pekko.stream.javadsl.Sink.ignore(), testKit.system());
+
+    long[] covered = new long[3];
+    for (int i = 0; i < covered.length; i++) {
+      long before = i == 0 ? rec.instructions() : covered[i - 1];
+      covered[i] =
+          testKit
+              .createTestProbe()
+              .awaitAssert(
+                  PATIENCE,
+                  Duration.ofMillis(5),
+                  () -> {
+                    long now = rec.trace().coveredIcount();
+                    assertTrue(now > before, "coverage still at " + now);
+                    return now;
+                  });
+    }
+    ask(source, VmActor.Stop::new, VmActor.Status.class);
+  }
+
+  @Test
+  void aRecordingsSliceBoundUnderAMillisecondIsRefusedNamingIt() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> new VmActor.BeginRecording(8, Duration.ofNanos(500), null));
+    assertTrue(e.getMessage().contains("PT0.0000005S"), e.getMessage());
+  }
+
+  @Test
   void aSourceThatStopsRecordingRunsOnLiveAndPrintsTheNextLines() {
     ActorRef<VmActor.Command> source = testKit.spawn(VmActor.create(idleGuest()));
     TestProbe<VmActor.VmEvent> events = testKit.createTestProbe();

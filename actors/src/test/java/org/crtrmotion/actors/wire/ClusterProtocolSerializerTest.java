@@ -40,7 +40,7 @@ class ClusterProtocolSerializerTest {
   /** One of every message of the crtr.cluster protocol, every field set. */
   static Stream<Object> everyMessage() {
     return Stream.of(
-        new HostAgent.StartVm("memory.elf", "ticks=0", 64L << 20, ref()),
+        new HostAgent.StartVm("memory.elf", "ticks=0", 64L << 20, 20_000_000, ref()),
         new HostAgent.VmStarted("b-vm-1", "b"),
         new HostAgent.StartRefused("node b is full"),
         new HostAgent.StopVm("b-vm-1", ref()),
@@ -51,7 +51,7 @@ class ClusterProtocolSerializerTest {
             "b",
             List.of(
                 new HostAgent.VmInfo("b-vm-1", "memory.elf", 64L << 20),
-                new HostAgent.VmInfo("b-vm-2", "/images/x.elf", 16L << 20))),
+                new HostAgent.VmInfo("b-vm-2", "/images/x.elf", 16L << 20, 5_000_000))),
         new HostAgent.GetCapacity(ref()),
         new HostAgent.Capacity("b", 2, 1, 16, 80L << 20, 64L << 20, 4L << 30),
         new HostAgent.OfferMigration("m-1", "a-vm-3", 64L << 20, 30_000, ref()),
@@ -60,6 +60,8 @@ class ClusterProtocolSerializerTest {
         new HostAgent.ReleaseOffer("m-1"),
         new VmDirectory.Register("a-vm-3", "a", ref()),
         new VmDirectory.Lookup("a-vm-3", ref()),
+        new VmDirectory.Claim("a-vm-3", "b", 4, ref()),
+        new HostAgent.ClaimVms(ref()),
         new VmDirectory.Move("a-vm-3", "a", 4, "b", ref()),
         new VmDirectory.Location("a-vm-3", "b", 5),
         new VmDirectory.Refusal("a-vm-3", "stale"));

@@ -138,6 +138,14 @@ public final class VmCommand implements Runnable {
         description = "the node to run it on (default: the one with most memory left)")
     String on;
 
+    @Option(
+        names = "--quota",
+        paramLabel = "RATE",
+        description =
+            "vCPU quota, instructions per second with an optional K, M or G (decimal) suffix;"
+                + " the VM keeps it when it migrates (default: none)")
+    String quota;
+
     @Override
     void run(ApiClient client, PrintWriter out) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -148,6 +156,9 @@ public final class VmCommand implements Runnable {
       body.put("memory", memory);
       if (on != null) {
         body.put("node", on);
+      }
+      if (quota != null) {
+        body.put("quota", quota);
       }
       JsonNode answer = client.post("/api/v1/vms", body);
       out.println(

@@ -86,25 +86,39 @@ final class Demo implements AutoCloseable {
   /**
    * Migrates a fresh {@code workload} guest from a to b once per strategy, in order, adding each
    * result to {@code results} as it comes (so that a failure later keeps the reports before it).
+   *
+   * @param quotaInstructionsPerSecond the guest's vCPU quota, 0 for none
    */
   void run(
       Workload workload,
+      long quotaInstructionsPerSecond,
       List<Strategy> strategies,
       MigrationParameters base,
       Duration runBefore,
       List<DemoResult> results)
       throws Exception {
     for (Strategy strategy : strategies) {
-      results.add(migrateOnce(workload, base.withStrategy(strategy), runBefore));
+      results.add(
+          migrateOnce(
+              workload, quotaInstructionsPerSecond, base.withStrategy(strategy), runBefore));
     }
   }
 
   private DemoResult migrateOnce(
-      Workload workload, MigrationParameters parameters, Duration runBefore) throws Exception {
+      Workload workload, long quota, MigrationParameters parameters, Duration runBefore)
+      throws Exception {
     EmbeddedCluster.Node source = cluster.node(SOURCE);
     String name = parameters.strategy().cliName();
-    String vmId = startVm(source, workload);
-    say(name + ": " + workload.image() + " runs as " + vmId + " on node " + SOURCE);
+    String vmId = startVm(source, workload, quota);
+    say(
+        name
+            + ": "
+            + workload.image()
+            + " runs as "
+            + vmId
+            + " on node "
+            + SOURCE
+            + (quota > 0 ? " with a vCPU quota of " + quota + " instructions/s" : ""));
     // The first line shows the guest runs; then it runs the while asked before migrating.
     if (!console.awaitLine(vmId, 1, PATIENCE)) {
       throw new IllegalStateException(vmId + " printed nothing within " + PATIENCE);
@@ -130,13 +144,18 @@ final class Demo implements AutoCloseable {
     return new DemoResult(workload, report, console.finish(vmId));
   }
 
-  private String startVm(EmbeddedCluster.Node node, Workload workload) throws Exception {
+  private String startVm(EmbeddedCluster.Node node, Workload workload, long quota)
+      throws Exception {
     CompletionStage<HostAgent.StartVmReply> reply =
         AskPattern.ask(
             node.hostAgent(),
             r ->
                 new HostAgent.StartConfiguredVm(
-                    workload.image(), workload.machineConfig(), workload.sliceInstructions(), r),
+                    workload.image(),
+                    workload.machineConfig(),
+                    workload.sliceInstructions(),
+                    quota,
+                    r),
             PATIENCE,
             node.system().scheduler());
     HostAgent.StartVmReply answer = reply.toCompletableFuture().get();

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.crtrmotion.actors.migration.MigrationParameters;
 import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.ops.report.VcpuQuota;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -78,6 +79,17 @@ public final class DemoCommand implements Callable<Integer> {
   long maxBandwidth;
 
   @Option(
+      names = "--quota",
+      paramLabel = "RATE",
+      converter = QuotaConverter.class,
+      description =
+          "the guest's vCPU quota, instructions per second with an optional K, M or G (decimal)"
+              + " suffix; the target's copy keeps it, its replay runs at full speed"
+              + " (default: none)",
+      defaultValue = "0")
+  long quota;
+
+  @Option(
       names = "--run-before",
       paramLabel = "SECONDS",
       description = "how long the guest runs on a before it migrates (default: ${DEFAULT-VALUE})",
@@ -109,6 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (Demo demo = new Demo(log, lock, 2 * workload.ramBytes())) {
       demo.run(
           workload,
+          quota,
           strategy.strategies(),
           parameters,
           Duration.ofMillis(Math.round(runBeforeSeconds * 1000)),
@@ -186,6 +199,18 @@ public final class DemoCommand implements Callable<Integer> {
         return new StrategyChoice(List.of(Strategy.parse(value)));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage() + ", both");
+      }
+    }
+  }
+
+  /** Instructions per second ({@link VcpuQuota}); 0 is none. */
+  static final class QuotaConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return VcpuQuota.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }

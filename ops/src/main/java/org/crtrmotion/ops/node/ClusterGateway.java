@@ -106,7 +106,11 @@ final class ClusterGateway {
    * fewest VMs, then the name).
    */
   CompletionStage<HostAgent.StartVmReply> start(
-      String image, String bootargs, long memoryBytes, Optional<String> node) {
+      String image,
+      String bootargs,
+      long memoryBytes,
+      long quotaInstructionsPerSecond,
+      Optional<String> node) {
     return agents()
         .thenCompose(
             agents ->
@@ -124,7 +128,12 @@ final class ClusterGateway {
                           return AskPattern.<HostAgent.Command, HostAgent.StartVmReply>ask(
                               chosen.get().agent().ref(),
                               replyTo ->
-                                  new HostAgent.StartVm(image, bootargs, memoryBytes, replyTo),
+                                  new HostAgent.StartVm(
+                                      image,
+                                      bootargs,
+                                      memoryBytes,
+                                      quotaInstructionsPerSecond,
+                                      replyTo),
                               HostAgentTimeouts.START,
                               system.scheduler());
                         }));

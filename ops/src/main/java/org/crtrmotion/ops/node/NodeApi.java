@@ -300,6 +300,7 @@ final class NodeApi {
     m.put("node", l.node());
     m.put("image", l.vm().image());
     m.put("memoryBytes", l.vm().memoryBytes());
+    m.put("quota", l.vm().quotaInstructionsPerSecond());
     return m;
   }
 
@@ -317,7 +318,12 @@ final class NodeApi {
     }
     String image = ((ImagePolicy.Allowed) decision).image();
     return gateway
-        .start(image, request.bootargs(), request.memoryBytes(), request.node())
+        .start(
+            image,
+            request.bootargs(),
+            request.memoryBytes(),
+            request.quotaInstructionsPerSecond(),
+            request.node())
         .thenApply(
             reply -> {
               if (reply instanceof HostAgent.VmStarted started) {
@@ -356,6 +362,7 @@ final class NodeApi {
                         if (reply instanceof VmActor.Status s) {
                           out.put("state", s.state().name());
                           out.put("instructions", s.instructions());
+                          out.put("instructionsPerSecond", s.instructionsPerSecond());
                           if (!s.detail().isEmpty()) {
                             out.put("detail", s.detail());
                           }

@@ -5,16 +5,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import org.crtrmotion.ops.report.VcpuQuota;
 
 /**
  * The body of {@code POST /api/v1/vms}: {@code {"image": "hello.elf", "bootargs": "...", "memory":
- * "64M" | 67108864, "node": "b"}}; only {@code image} is required. A malformed body is refused
- * naming the field.
+ * "64M" | 67108864, "node": "b", "quota": "20M" | 20000000}}; only {@code image} is required. The
+ * quota is the VM's vCPU quota in instructions per second ({@link VcpuQuota}; 0 or absent: none). A
+ * malformed body is refused naming the field.
  */
-record StartRequest(String image, String bootargs, long memoryBytes, Optional<String> node) {
+record StartRequest(
+    String image,
+    String bootargs,
+    long memoryBytes,
+    Optional<String> node,
+    long quotaInstructionsPerSecond) {
 
   static final long DEFAULT_MEMORY_BYTES = 64L << 20;
-  private static final Set<String> FIELDS = Set.of("image", "bootargs", "memory", "node");
+  private static final Set<String> FIELDS = Set.of("image", "bootargs", "memory", "node", "quota");
+
+  /** Without a quota. */
+  StartRequest(String image, String bootargs, long memoryBytes, Optional<String> node) {
+    this(image, bootargs, memoryBytes, node, 0);
+  }
 
   /** A body that cannot be turned into a request; the message names the field. */
   static final class Malformed extends Exception {
@@ -39,7 +51,7 @@ record StartRequest(String image, String bootargs, long memoryBytes, Optional<St
       String field = it.next();
       if (!FIELDS.contains(field)) {
         throw new Malformed(
-            "field '" + field + "': unknown (known: image, bootargs, memory, node)");
+            "field '" + field + "': unknown (known: image, bootargs, memory, node, quota)");
       }
     }
     String image = text(root, "image").orElseThrow(() -> new Malformed("field 'image': missing"));
@@ -49,7 +61,22 @@ record StartRequest(String image, String bootargs, long memoryBytes, Optional<St
     String bootargs = text(root, "bootargs").orElse("");
     Optional<String> node = text(root, "node");
     long memory = memory(root.get("memory"));
-    return new StartRequest(image, bootargs, memory, node);
+    return new StartRequest(image, bootargs, memory, node, quota(root.get("quota")));
+  }
+
+  private static long quota(JsonNode v) throws Malformed {
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    if (!v.isIntegralNumber() && !v.isTextual()) {
+      throw new Malformed(
+          "field 'quota': must be instructions per second, e.g. 20000000 or \"20M\", was " + v);
+    }
+    try {
+      return VcpuQuota.parse(v.asText());
+    } catch (IllegalArgumentException e) {
+      throw new Malformed("field 'quota': " + e.getMessage());
+    }
   }
 
   private static Optional<String> text(JsonNode root, String field) throws Malformed {

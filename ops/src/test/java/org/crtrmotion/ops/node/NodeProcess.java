@@ -88,6 +88,20 @@ final class NodeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * SIGKILL ({@link Process#destroyForcibly()} on Linux), as a crashed host or the OOM killer ends
+   * a node: no coordinated shutdown, no leaving the cluster. Returns once the process is gone.
+   */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+    reader.join(10_000);
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {

@@ -29,6 +29,22 @@ class StartRequestTest {
   }
 
   @Test
+  void aQuotaIsReadAsInstructionsPerSecondFromANumberOrADecimalSuffix() throws Exception {
+    assertEquals(
+        20_000_000,
+        StartRequest.parse("{\"image\":\"a\",\"quota\":\"20M\"}").quotaInstructionsPerSecond());
+    assertEquals(
+        1_500, StartRequest.parse("{\"image\":\"a\",\"quota\":1500}").quotaInstructionsPerSecond());
+    assertEquals(0, StartRequest.parse("{\"image\":\"a\"}").quotaInstructionsPerSecond());
+  }
+
+  @Test
+  void aQuotaThatIsNoRateIsRefusedNamingTheField() {
+    assertTrue(refusal("{\"image\":\"a\",\"quota\":\"fast\"}").startsWith("field 'quota'"));
+    assertTrue(refusal("{\"image\":\"a\",\"quota\":true}").startsWith("field 'quota'"));
+  }
+
+  @Test
   void memoryMayBeGivenInBytes() throws Exception {
     assertEquals(
         1L << 24, StartRequest.parse("{\"image\":\"a\",\"memory\":16777216}").memoryBytes());
