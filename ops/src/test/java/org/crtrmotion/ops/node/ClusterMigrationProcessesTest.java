@@ -34,7 +34,7 @@ import picocli.CommandLine;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterMigrationProcessesTest {
-  private static final Duration WAIT = Duration.ofSeconds(45);
+  private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String PASSWORD = "test-password";
 
   @TempDir static Path dir;

@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  * comes from the {@code event=node-started} line.
  */
 final class NodeProcess implements AutoCloseable {
+  /**
+   * How long a node JVM may take to start: a bound, not a measurement. Three TLS nodes starting at
+   * once on two cores busy with other builds took over 60 s.
+   */
+  static final java.time.Duration STARTUP = java.time.Duration.ofSeconds(150);
+
   private static final Pattern STARTED = Pattern.compile("event=node-started .* api=(http://\\S+)");
 
   private final Process process;
@@ -67,9 +73,9 @@ final class NodeProcess implements AutoCloseable {
         new IllegalStateException("node ended before it started:\n" + log()));
   }
 
-  /** The API's base URL, once the node has started (60 s at most). */
+  /** The API's base URL, once the node has started ({@link #STARTUP} at most). */
   String api() throws Exception {
-    return apiUrl.get(60, TimeUnit.SECONDS);
+    return apiUrl.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
   }
 
   String log() {
