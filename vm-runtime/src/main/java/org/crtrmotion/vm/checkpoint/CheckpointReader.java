@@ -85,18 +85,27 @@ public final class CheckpointReader {
     if (prefix.length < CheckpointWriter.MAGIC.length + 1) {
       throw Frames.truncated("format version");
     }
-    checkVersion(prefix[CheckpointWriter.MAGIC.length] & 0xff);
+    int version = prefix[CheckpointWriter.MAGIC.length] & 0xff;
+    checkVersion(version);
     Header h = parse(Frames.read(in, HEADER_CAP, "header"), "header", Header::parseFrom);
     checkVersion(h.getFormatVersion());
+    if (h.getFormatVersion() != version) {
+      throw new CheckpointFormatException(
+          String.format(
+              "corrupt checkpoint: the prefix says format version %d, the header %d",
+              version, h.getFormatVersion()));
+    }
     return h;
   }
 
   private static void checkVersion(int version) throws CheckpointFormatException {
-    if (version != Checkpoint.FORMAT_VERSION) {
+    if (version < Checkpoint.OLDEST_READABLE_VERSION || version > Checkpoint.FORMAT_VERSION) {
       throw new CheckpointFormatException(
           "checkpoint format version "
               + version
-              + " is not supported: this reader reads version "
+              + " is not supported: this reader reads versions "
+              + Checkpoint.OLDEST_READABLE_VERSION
+              + " to "
               + Checkpoint.FORMAT_VERSION);
     }
   }

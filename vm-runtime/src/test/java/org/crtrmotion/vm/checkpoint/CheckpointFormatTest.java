@@ -80,9 +80,37 @@ class CheckpointFormatTest {
   @Test
   void anotherFormatVersionIsRefused() {
     byte[] bad = stream.clone();
-    bad[7] = 2;
+    bad[7] = 3;
     assertEquals(
-        "checkpoint format version 2 is not supported: this reader reads version 1", refusal(bad));
+        "checkpoint format version 3 is not supported: this reader reads versions 1 to 2",
+        refusal(bad));
+  }
+
+  /** Format 1 differs only in never carrying overlay deltas: its streams are still read. */
+  @Test
+  void aStreamOfFormatVersion1IsStillRead() throws Exception {
+    StateDigest expected = machine.board().digest();
+    assertEquals(Checkpoint.FORMAT_VERSION, stream[7]);
+    assertEquals(expected, read(asVersion1(stream)).board().digest());
+  }
+
+  @Test
+  void aPrefixAndHeaderOfDifferentVersionsAreRefused() throws Exception {
+    byte[] bad = asVersion1(stream);
+    bad[7] = 2;
+    assertTrue(refusal(bad).contains("prefix says format version 2, the header 1"), refusal(bad));
+  }
+
+  /** The stream with version 1 in its prefix and header, its frames otherwise unchanged. */
+  private static byte[] asVersion1(byte[] stream) throws Exception {
+    ByteArrayInputStream in = new ByteArrayInputStream(stream, 8, stream.length - 8);
+    Header h = Header.parseFrom(Frames.read(in, 1 << 10, "header"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(CheckpointWriter.MAGIC);
+    out.write(1);
+    Frames.write(out, h.toBuilder().setFormatVersion(1).build().toByteArray());
+    out.write(in.readAllBytes());
+    return out.toByteArray();
   }
 
   @Test
@@ -109,7 +137,8 @@ class CheckpointFormatTest {
   void aPageIndexOutOfRangeIsNamed() throws Exception {
     byte[] bad = craft(header(), checkpoint.state(), List.of(page(256), page(1 << 20)));
     assertEquals(
-        "corrupt checkpoint: page index 1048576 is out of range (RAM has 1024 pages)", refusal(bad));
+        "corrupt checkpoint: page index 1048576 is out of range (RAM has 1024 pages)",
+        refusal(bad));
   }
 
   @Test
