@@ -9,12 +9,18 @@ import org.crtrmotion.vm.state.Digestible;
 import org.crtrmotion.vm.state.StateHasher;
 import org.crtrmotion.vm.time.GuestClock;
 
-/** The core-local interruptor of one hart: msip, mtimecmp and mtime (SiFive CLINT layout). */
+/**
+ * The core-local interruptor of one hart: msip, mtimecmp and mtime (SiFive CLINT layout), with the
+ * accesses QEMU's virt board takes (hw/intc/riscv_aclint.c): msip 32-bit only, mtimecmp and mtime
+ * 64-bit or as 32-bit halves (low at +0, high at +4), and nothing past the timer's 0x8000 bytes.
+ */
 public final class Clint implements MmioDevice, Timer, Digestible {
   public static final long BASE = 0x0200_0000L;
   static final int MSIP = 0x0;
   static final int MTIMECMP = 0x4000;
   static final int MTIME = 0xbff8;
+  static final int MSWI_END = 0x4000; // QEMU's MSWI: 0x4000 bytes of 32-bit msip registers
+  static final int MTIMER_END = 0xc000; // QEMU's MTIMER: 0x8000 bytes from 0x4000; then nothing
 
   private final GuestClock clock;
   private final InterruptLines hart;
@@ -39,7 +45,10 @@ public final class Clint implements MmioDevice, Timer, Digestible {
 
   @Override
   public boolean accepts(long offset, int width) {
-    return width == 4 || width == 8;
+    if (offset < MSWI_END) {
+      return width == 4;
+    }
+    return offset < MTIMER_END && (width == 4 || width == 8);
   }
 
   @Override
@@ -65,7 +74,10 @@ public final class Clint implements MmioDevice, Timer, Digestible {
       mtimecmp = merge(mtimecmp, offset - MTIMECMP, width, value);
       drive(true);
     } else if (offset >= MTIME && offset < MTIME + 8) {
-      clock.set(merge(clock.now(), offset - MTIME, width, value));
+      // The half a 32-bit write keeps is the current time: a guest read of the clock, so in host
+      // time an input (recorded, and replayed) like any other.
+      long current = width == 8 ? 0 : clock.read();
+      clock.set(merge(current, offset - MTIME, width, value));
       drive(true);
     }
   }

@@ -14,8 +14,15 @@ import org.crtrmotion.vm.memory.MemorySnapshot;
  */
 public record Checkpoint(MachineState state, MemorySnapshot memory, int sinceGeneration)
     implements AutoCloseable {
-  /** The version of the stream format, not of the release. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The version of the stream format, not of the release. 2: an incremental checkpoint's disk
+   * overlays carry only the blocks written since its base ({@code VirtioBlkState.overlay_since}); a
+   * reader of version 1 would take such a delta for the whole overlay, so it must refuse them.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The oldest stream format this reader still reads (version 1: overlays always whole). */
+  public static final int OLDEST_READABLE_VERSION = 1;
 
   public boolean isFull() {
     return sinceGeneration == 0;

@@ -34,6 +34,14 @@ final class Frames {
                 "corrupt checkpoint: the %s is said to be %d bytes, more than the %d allowed",
                 what, length, cap));
       }
+      if (in instanceof FileInput file && length + 4 > file.remaining()) {
+        throw new CheckpointFormatException(
+            String.format(
+                "corrupt checkpoint: the %s is said to be %d bytes, but only %d remain in the file",
+                what, length, file.remaining()));
+      }
+      // readNBytes grows its buffer as bytes arrive: a length under the cap that the stream does
+      // not back costs no more than the bytes that are there.
       byte[] payload = in.readNBytes((int) length);
       if (payload.length != length) {
         throw truncated(what);

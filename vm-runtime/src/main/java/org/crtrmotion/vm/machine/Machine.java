@@ -505,12 +505,12 @@ public final class Machine {
    * of an earlier checkpoint), zero pages included.
    */
   public Checkpoint checkpointSince(int generation) {
-    MachineState state = saveState();
+    MachineState state = saveState(Math.max(0, generation));
     MemorySnapshot memory = board.ram.share(generation);
     return new Checkpoint(state, memory, Math.max(0, generation));
   }
 
-  private MachineState saveState() {
+  private MachineState saveState(int sinceGeneration) {
     MachineFacts.Builder facts =
         MachineFacts.newBuilder()
             .setRamBase(board.ram.base())
@@ -538,7 +538,7 @@ public final class Machine {
       s.setHtif(htif.save());
     }
     for (VirtioMmio slot : board.virtio) {
-      s.addVirtio(slot.save());
+      s.addVirtio(slot.save(sinceGeneration));
     }
     return s.build();
   }

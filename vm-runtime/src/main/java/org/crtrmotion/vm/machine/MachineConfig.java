@@ -18,18 +18,29 @@ public record MachineConfig(
   /** QEMU's virt board default. */
   public static final long DEFAULT_RAM_BYTES = 128L << 20;
 
+  /** The least RAM a machine may have. */
+  public static final long MIN_RAM_BYTES = 1L << 20;
+
+  /** The most RAM a machine may have: readers of checkpoints and traces refuse more. */
+  public static final long MAX_RAM_BYTES = 64L << 30;
+
   public MachineConfig {
-    if (ramBytes < (1L << 20) || (ramBytes & 0xfff) != 0) {
+    if (ramBytes < MIN_RAM_BYTES || (ramBytes & 0xfff) != 0) {
       throw new IllegalArgumentException(
           "RAM size must be at least 1 MiB and a multiple of 4 KiB, not " + ramBytes + " bytes");
     }
-    if (ramBytes > (64L << 30)) {
+    if (ramBytes > MAX_RAM_BYTES) {
       throw new IllegalArgumentException(
           "RAM size " + (ramBytes >> 20) + " MiB is above the 64 GiB this machine supports");
     }
     if (instructionsPerTick <= 0) {
       throw new IllegalArgumentException("instructions per tick must be positive");
     }
+  }
+
+  /** Whether a machine may have {@code ramBytes} of RAM (whole 4 KiB pages, 1 MiB to 64 GiB). */
+  public static boolean isRamSize(long ramBytes) {
+    return ramBytes >= MIN_RAM_BYTES && ramBytes <= MAX_RAM_BYTES && (ramBytes & 0xfff) == 0;
   }
 
   public static MachineConfig defaults() {

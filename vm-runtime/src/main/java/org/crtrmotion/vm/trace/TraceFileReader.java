@@ -157,9 +157,11 @@ public final class TraceFileReader implements Closeable {
               + maxBytes
               + " a reader accepts: the file is corrupt");
     }
-    byte[] record = new byte[(int) length];
-    int got = in.readNBytes(record, 0, record.length);
-    if (got < record.length) {
+    // Read, not allocated up front: a hostile length below the cap costs only the bytes that
+    // really follow it.
+    byte[] record = in.readNBytes((int) length);
+    int got = record.length;
+    if (got < length) {
       throw new TraceFormatException(
           TRUNCATED,
           segment,

@@ -7,6 +7,7 @@ import static org.crtrmotion.vm.trace.TraceFormatException.Problem.NOT_A_TRACE;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.time.TimeMode;
 import org.crtrmotion.vm.trace.proto.TraceProto;
 
@@ -31,8 +32,17 @@ public record TraceHeader(String machine, long ramBytes, TimeMode timeMode, long
     if (machine.isEmpty()) {
       throw new IllegalArgumentException("machine must be named");
     }
-    if (ramBytes <= 0) {
-      throw new IllegalArgumentException("RAM size must be positive, not " + ramBytes);
+    if (!MachineConfig.isRamSize(ramBytes)) {
+      // Checked before anything is sized from it: a reader must not size buffers from a hostile
+      // header.
+      throw new IllegalArgumentException(
+          "ram_bytes "
+              + ramBytes
+              + " is not a RAM size a machine may have (whole 4 KiB pages, "
+              + MachineConfig.MIN_RAM_BYTES
+              + " to "
+              + MachineConfig.MAX_RAM_BYTES
+              + " bytes)");
     }
     if (startIcount < 0) {
       throw new IllegalArgumentException("start instruction count " + startIcount + " < 0");

@@ -11,10 +11,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.checkpoint.proto.End;
 import org.crtrmotion.vm.checkpoint.proto.Frame;
 import org.crtrmotion.vm.checkpoint.proto.Header;
@@ -29,6 +32,7 @@ import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.state.StateDigest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointFormatTest {
   private static final long BASE = MachineConfig.RAM_BASE;
@@ -80,9 +84,110 @@ class CheckpointFormatTest {
   @Test
   void anotherFormatVersionIsRefused() {
     byte[] bad = stream.clone();
-    bad[7] = 2;
+    bad[7] = 3;
     assertEquals(
-        "checkpoint format version 2 is not supported: this reader reads version 1", refusal(bad));
+        "checkpoint format version 3 is not supported: this reader reads versions 1 to 2",
+        refusal(bad));
+  }
+
+  /** Format 1 differs only in never carrying overlay deltas: its streams are still read. */
+  @Test
+  void aStreamOfFormatVersion1IsStillRead() throws Exception {
+    StateDigest expected = machine.board().digest();
+    assertEquals(Checkpoint.FORMAT_VERSION, stream[7]);
+    assertEquals(expected, read(asVersion1(stream)).board().digest());
+  }
+
+  @Test
+  void aPrefixAndHeaderOfDifferentVersionsAreRefused() throws Exception {
+    byte[] bad = asVersion1(stream);
+    bad[7] = 2;
+    assertTrue(refusal(bad).contains("prefix says format version 2, the header 1"), refusal(bad));
+  }
+
+  // ---------------------------------------------------------------- hostile sizes
+
+  @Test
+  void aHeaderAnnouncingMoreRamThanAnyMachineHasIsRefusedBeforeTheState() throws Exception {
+    Header huge = header().toBuilder().setRamBytes(1L << 40).build();
+    String why = refusal(prefixAndHeader(huge).toByteArray()); // no state follows: not read
+    assertTrue(why.contains("ram_bytes 1099511627776"), why);
+    assertTrue(why.contains("68719476736"), why);
+  }
+
+  @Test
+  void aHeaderAnnouncingRamOfNoWholePagesIsRefused() throws Exception {
+    Header odd = header().toBuilder().setRamBytes((4L << 20) + 1).build();
+    String why = refusal(prefixAndHeader(odd).toByteArray());
+    assertTrue(why.contains("ram_bytes 4194305"), why);
+  }
+
+  @Test
+  void aHeaderPlacingRamElsewhereThanTheBoardIsRefused() throws Exception {
+    String why = refusal(prefixAndHeader(header().toBuilder().setRamBase(0).build()).toByteArray());
+    assertTrue(why.contains("ram_base 0x0"), why);
+  }
+
+  /** Without disks a state is a few KiB: a frame announcing 32 MiB is refused before reading. */
+  @Test
+  void aStateFrameLargerThanTheAttachedDevicesAllowIsRefusedBeforeItIsRead() throws Exception {
+    ByteArrayOutputStream out = prefixAndHeader(header());
+    varint(out, 32 << 20);
+    out.write(new byte[16]);
+    String why = refusal(out.toByteArray());
+    assertTrue(why.contains("machine state is said to be 33554432 bytes"), why);
+    assertTrue(why.contains("1048576"), why);
+  }
+
+  @Test
+  void aFrameLongerThanWhatRemainsOfTheFileIsRefusedNamingBoth(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream out = prefixAndHeader(header());
+    varint(out, 900 << 10);
+    out.write(new byte[10]);
+    Path file = dir.resolve("cut.ckpt");
+    Files.write(file, out.toByteArray());
+    CheckpointFormatException e =
+        assertThrows(
+            CheckpointFormatException.class,
+            () -> CheckpointReader.restore(file, null, x -> {}, VirtioAttachments.none()));
+    assertTrue(e.getMessage().contains("921600 bytes"), e.getMessage());
+    assertTrue(e.getMessage().contains("only 10 remain in the file"), e.getMessage());
+  }
+
+  @Test
+  void aCheckpointFileRestoresToTheDigestOfItsInstant(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("small.ckpt");
+    Files.write(file, stream);
+    Machine m = CheckpointReader.restore(file, null, x -> {}, VirtioAttachments.none());
+    assertEquals(machine.board().digest(), m.board().digest());
+  }
+
+  private static ByteArrayOutputStream prefixAndHeader(Header header) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(CheckpointWriter.MAGIC);
+    out.write(header.getFormatVersion());
+    Frames.write(out, header.toByteArray());
+    return out;
+  }
+
+  private static void varint(ByteArrayOutputStream out, int value) {
+    while ((value & ~0x7f) != 0) {
+      out.write((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    out.write(value);
+  }
+
+  /** The stream with version 1 in its prefix and header, its frames otherwise unchanged. */
+  private static byte[] asVersion1(byte[] stream) throws Exception {
+    ByteArrayInputStream in = new ByteArrayInputStream(stream, 8, stream.length - 8);
+    Header h = Header.parseFrom(Frames.read(in, 1 << 10, "header"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(CheckpointWriter.MAGIC);
+    out.write(1);
+    Frames.write(out, h.toBuilder().setFormatVersion(1).build().toByteArray());
+    out.write(in.readAllBytes());
+    return out.toByteArray();
   }
 
   @Test
@@ -109,7 +214,8 @@ class CheckpointFormatTest {
   void aPageIndexOutOfRangeIsNamed() throws Exception {
     byte[] bad = craft(header(), checkpoint.state(), List.of(page(256), page(1 << 20)));
     assertEquals(
-        "corrupt checkpoint: page index 1048576 is out of range (RAM has 1024 pages)", refusal(bad));
+        "corrupt checkpoint: page index 1048576 is out of range (RAM has 1024 pages)",
+        refusal(bad));
   }
 
   @Test

@@ -133,6 +133,22 @@ class TraceFilesTest {
   }
 
   @Test
+  void aHeaderAnnouncingMoreRamThanAnyMachineHasIsMalformed() throws Exception {
+    TraceProto.TraceHeader.Builder p = HEADER.toProto().toBuilder().setRamBytes(1L << 40);
+    p.setCrc32C(
+        Checksums.header(
+            p.getMagic(),
+            p.getFormatVersion(),
+            p.getMachine(),
+            p.getRamBytes(),
+            p.getTimeMode(),
+            p.getStartIcount()));
+    TraceFormatException e = refused(file("huge", p.build(), segments));
+    assertEquals(MALFORMED, e.problem());
+    assertTrue(e.getMessage().contains("ram_bytes 1099511627776"), e.getMessage());
+  }
+
+  @Test
   void aFileCutInsideItsHeaderIsATruncatedTrace() throws Exception {
     byte[] whole = Files.readAllBytes(file("a.trace", segments));
     for (int length : new int[] {1, 5, 20}) {

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 import org.crtrmotion.vm.checkpoint.proto.OverlayBlock;
 import org.crtrmotion.vm.checkpoint.proto.VirtioBlkState;
 import org.crtrmotion.vm.state.StateHasher;
@@ -31,7 +32,25 @@ public final class DiskImage implements AutoCloseable {
   private final FileChannel base; // null for an empty disk of baseBytes zeros
   private final long baseBytes;
   private final long baseHash;
-  private final TreeMap<Long, byte[]> overlay = new TreeMap<>(); // block index -> contents
+  private final TreeMap<Long, Block> overlay = new TreeMap<>(); // block index -> contents
+  // The memory generation in progress (GuestMemory.generation) of the machine the disk is plugged
+  // into: every overlay write is stamped with it, as pages are, so that an incremental checkpoint
+  // carries only the blocks written since its base.
+  private IntSupplier generation = () -> 1;
+  // The newest memory generation whose writes a restored overlay is known to reflect (see
+  // VirtioBlkState.overlay_generation): a delta must follow on from it. 0: none restored.
+  private long restoredUpTo;
+
+  /** An overlay block: its contents and the memory generation of its last write. */
+  private static final class Block {
+    final byte[] data;
+    int writtenIn;
+
+    Block(byte[] data, int writtenIn) {
+      this.data = data;
+      this.writtenIn = writtenIn;
+    }
+  }
 
   private DiskImage(FileChannel base, long baseBytes, long baseHash) {
     this.base = base;
@@ -104,9 +123,9 @@ public final class DiskImage implements AutoCloseable {
       long block = at / BLOCK;
       int in = (int) (at % BLOCK);
       int n = Math.min(length - done, BLOCK - in);
-      byte[] own = overlay.get(block);
+      Block own = overlay.get(block);
       if (own != null) {
-        System.arraycopy(own, in, into, from + done, n);
+        System.arraycopy(own.data, in, into, from + done, n);
       } else {
         readBase(at, into, from + done, n);
       }
@@ -122,13 +141,15 @@ public final class DiskImage implements AutoCloseable {
       long block = at / BLOCK;
       int in = (int) (at % BLOCK);
       int n = Math.min(length - done, BLOCK - in);
-      byte[] own = overlay.get(block);
+      Block own = overlay.get(block);
       if (own == null) {
-        own = new byte[BLOCK];
-        readBase(block * BLOCK, own, 0, (int) Math.min(BLOCK, baseBytes - block * BLOCK));
+        byte[] contents = new byte[BLOCK];
+        readBase(block * BLOCK, contents, 0, (int) Math.min(BLOCK, baseBytes - block * BLOCK));
+        own = new Block(contents, 0);
         overlay.put(block, own);
       }
-      System.arraycopy(data, from + done, own, in, n);
+      own.writtenIn = generation.getAsInt();
+      System.arraycopy(data, from + done, own.data, in, n);
       done += n;
     }
   }
@@ -153,26 +174,50 @@ public final class DiskImage implements AutoCloseable {
 
   void digestInto(StateHasher h) {
     h.section("disk").putLong(baseBytes).putLong(baseHash).putInt(overlay.size());
-    for (Map.Entry<Long, byte[]> e : overlay.entrySet()) {
-      h.putLong(e.getKey()).putBytes(e.getValue(), 0, BLOCK);
+    for (Map.Entry<Long, Block> e : overlay.entrySet()) {
+      h.putLong(e.getKey()).putBytes(e.getValue().data, 0, BLOCK);
     }
   }
 
+  /** Stamps overlay writes from now on with {@code memoryGeneration}'s generation in progress. */
+  void followGenerations(IntSupplier memoryGeneration) {
+    this.generation = memoryGeneration;
+  }
+
+  /** The whole overlay. */
   VirtioBlkState save() {
+    return save(0);
+  }
+
+  /**
+   * The overlay blocks written in memory generation {@code sinceGeneration} or later, or the whole
+   * overlay when it is 0 or less: an incremental checkpoint carries only what its base lacks.
+   */
+  VirtioBlkState save(int sinceGeneration) {
+    int since = Math.max(0, sinceGeneration);
     VirtioBlkState.Builder s =
-        VirtioBlkState.newBuilder().setBaseBytes(baseBytes).setBaseXxh3(baseHash);
-    for (Map.Entry<Long, byte[]> e : overlay.entrySet()) {
-      s.addOverlay(
-          OverlayBlock.newBuilder()
-              .setIndex(e.getKey())
-              .setData(ByteString.copyFrom(e.getValue())));
+        VirtioBlkState.newBuilder()
+            .setBaseBytes(baseBytes)
+            .setBaseXxh3(baseHash)
+            .setOverlayGeneration(generation.getAsInt());
+    if (since > 0) {
+      s.setOverlaySince(since).setOverlayTotal(overlay.size());
+    }
+    for (Map.Entry<Long, Block> e : overlay.entrySet()) {
+      if (e.getValue().writtenIn >= since) {
+        s.addOverlay(
+            OverlayBlock.newBuilder()
+                .setIndex(e.getKey())
+                .setData(ByteString.copyFrom(e.getValue().data)));
+      }
     }
     return s.build();
   }
 
   /**
-   * Replaces the overlay with the saved one; refuses (IllegalArgumentException) a state taken over
-   * another base image.
+   * Takes the saved overlay: a whole one replaces this one, a delta goes onto it. Refuses
+   * (IllegalArgumentException) a state taken over another base image, and a delta that does not
+   * follow on from the overlay restored before (a checkpoint between them was not applied).
    */
   void restore(VirtioBlkState s) {
     if (s.getBaseBytes() != baseBytes || s.getBaseXxh3() != baseHash) {
@@ -182,17 +227,59 @@ public final class DiskImage implements AutoCloseable {
                   + " is %d bytes with XXH3 %016x",
               s.getBaseBytes(), s.getBaseXxh3(), baseBytes, baseHash));
     }
-    long blocks = (baseBytes + BLOCK - 1) / BLOCK;
-    TreeMap<Long, byte[]> restored = new TreeMap<>();
+    TreeMap<Long, Block> blocks = blocks(s);
+    if (s.getOverlaySince() == 0) {
+      overlay.clear();
+    } else {
+      checkFollowsOn(s, blocks);
+    }
+    overlay.putAll(blocks);
+    restoredUpTo = s.getOverlayGeneration();
+  }
+
+  private TreeMap<Long, Block> blocks(VirtioBlkState s) {
+    long count = (baseBytes + BLOCK - 1) / BLOCK;
+    // Restoring is not a guest write: stamped like a page a restore writes (GuestMemory.applyPage).
+    int stamp = generation.getAsInt();
+    TreeMap<Long, Block> blocks = new TreeMap<>();
     for (OverlayBlock b : s.getOverlayList()) {
-      if (b.getIndex() >= blocks || b.getData().size() != BLOCK) {
+      if (b.getIndex() < 0 || b.getIndex() >= count || b.getData().size() != BLOCK) {
         throw new IllegalArgumentException(
             "overlay block " + b.getIndex() + " is outside the disk or not 4096 bytes");
       }
-      restored.put(b.getIndex(), b.getData().toByteArray());
+      blocks.put(b.getIndex(), new Block(b.getData().toByteArray(), stamp));
     }
-    overlay.clear();
-    overlay.putAll(restored);
+    return blocks;
+  }
+
+  /**
+   * A delta carries the writes from generation {@code since} on; the overlay here reflects those up
+   * to {@code restoredUpTo}: a gap between them means a checkpoint was skipped, and the disk would
+   * silently miss its writes.
+   */
+  private void checkFollowsOn(VirtioBlkState s, TreeMap<Long, Block> blocks) {
+    long since = s.getOverlaySince();
+    if (restoredUpTo == 0 || since > restoredUpTo + 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              "the disk overlay delta holds the writes since generation %d, but the overlay here"
+                  + " reflects the writes up to generation %d only: a checkpoint between them was"
+                  + " not applied",
+              since, restoredUpTo));
+    }
+    long total = overlay.size();
+    for (Long index : blocks.keySet()) {
+      if (!overlay.containsKey(index)) {
+        total++;
+      }
+    }
+    if (total != s.getOverlayTotal()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "the disk overlay delta since generation %d leaves %d blocks here, its source had"
+                  + " %d: a checkpoint before it was not applied",
+              since, total, s.getOverlayTotal()));
+    }
   }
 
   @Override

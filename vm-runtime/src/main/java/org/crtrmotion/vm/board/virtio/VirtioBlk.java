@@ -35,6 +35,12 @@ public final class VirtioBlk implements VirtioDevice {
     return disk;
   }
 
+  /** Overlay writes are stamped with the generations of the memory the transport serves. */
+  @Override
+  public void attached(VirtioMmio transport) {
+    disk.followGenerations(transport.memory()::generation);
+  }
+
   @Override
   public int deviceId() {
     return DEVICE_ID;
@@ -148,6 +154,12 @@ public final class VirtioBlk implements VirtioDevice {
   @Override
   public void saveInto(VirtioSlotState.Builder slot) {
     slot.setBlk(disk.save());
+  }
+
+  /** In an incremental checkpoint, only the overlay blocks written since its base. */
+  @Override
+  public void saveInto(VirtioSlotState.Builder slot, int sinceGeneration) {
+    slot.setBlk(disk.save(sinceGeneration));
   }
 
   @Override

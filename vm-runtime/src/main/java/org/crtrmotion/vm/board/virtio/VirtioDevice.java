@@ -39,6 +39,15 @@ public interface VirtioDevice {
   /** Puts the device's own state into {@code slot}. */
   void saveInto(VirtioSlotState.Builder slot);
 
+  /**
+   * Puts the device's state into {@code slot} for an incremental checkpoint since memory generation
+   * {@code sinceGeneration} (0: a full one). A device whose state is large may put only what
+   * changed since then, if its {@link #restoreFrom} puts that onto the state restored before.
+   */
+  default void saveInto(VirtioSlotState.Builder slot, int sinceGeneration) {
+    saveInto(slot);
+  }
+
   /** Takes the device's own state from {@code slot}; IllegalArgumentException if it is not its. */
   void restoreFrom(VirtioSlotState slot);
 }

@@ -30,6 +30,7 @@ public final class VirtioMmio implements MmioDevice, Digestible {
   static final int CONFIG = 0x100;
 
   private final int slot;
+  private final GuestMemory ram;
   private final Plic plic;
   private final VirtioDevice device;
   private final Virtqueue[] queues;
@@ -48,6 +49,7 @@ public final class VirtioMmio implements MmioDevice, Digestible {
       throw new IllegalArgumentException("virtio-mmio slot " + slot + " is not 0 to 7");
     }
     this.slot = slot;
+    this.ram = ram;
     this.plic = plic;
     this.device = device;
     this.queues = new Virtqueue[device.queueCount()];
@@ -288,7 +290,21 @@ public final class VirtioMmio implements MmioDevice, Digestible {
     device.digestInto(h);
   }
 
+  /** The guest memory the device reaches through its queues. */
+  public GuestMemory memory() {
+    return ram;
+  }
+
   public VirtioSlotState save() {
+    return save(0);
+  }
+
+  /**
+   * The transport's state, and the device's for an incremental checkpoint since memory generation
+   * {@code sinceGeneration} (0: a full one; see {@link
+   * VirtioDevice#saveInto(VirtioSlotState.Builder, int)}).
+   */
+  public VirtioSlotState save(int sinceGeneration) {
     VirtioSlotState.Builder s =
         VirtioSlotState.newBuilder()
             .setSlot(slot)
@@ -303,7 +319,7 @@ public final class VirtioMmio implements MmioDevice, Digestible {
     for (Virtqueue q : queues) {
       s.addQueues(q.save());
     }
-    device.saveInto(s);
+    device.saveInto(s, sinceGeneration);
     return s.build();
   }
 

@@ -10,10 +10,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.crtrmotion.vm.board.EmptyVirtioSlot;
+import org.crtrmotion.vm.checkpoint.Checkpoint;
 import org.crtrmotion.vm.checkpoint.CheckpointFormatException;
 import org.crtrmotion.vm.checkpoint.CheckpointReader;
 import org.crtrmotion.vm.checkpoint.CheckpointWriter;
+import org.crtrmotion.vm.checkpoint.proto.OverlayBlock;
+import org.crtrmotion.vm.checkpoint.proto.VirtioBlkState;
 import org.crtrmotion.vm.loader.ElfLoader;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.MachineConfig;
@@ -63,9 +67,109 @@ class DiskCheckpointTest {
   }
 
   private static byte[] stream(Machine m) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    CheckpointWriter.write(m.checkpoint(), out);
-    return out.toByteArray();
+    return bytes(m.checkpoint());
+  }
+
+  private static byte[] bytes(Checkpoint c) throws Exception {
+    try (c) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      CheckpointWriter.write(c, out);
+      return out.toByteArray();
+    }
+  }
+
+  /** Fills whole 4 KiB blocks of the disk with one byte each, as the guest's writes would. */
+  private static void writeBlocks(DiskImage disk, int from, int count, int fill) {
+    byte[] block = new byte[DiskImage.BLOCK];
+    for (int b = from; b < from + count; b++) {
+      Arrays.fill(block, (byte) (fill + b));
+      disk.write((long) b * DiskImage.BLOCK, block, 0, block.length);
+    }
+  }
+
+  private static Machine restoreOver(byte[] stream, DiskImage disk) throws Exception {
+    return CheckpointReader.restore(
+        new ByteArrayInputStream(stream),
+        null,
+        c -> {},
+        VirtioAttachments.of(new VirtioAttachments.Disk(disk)));
+  }
+
+  private Path zeroImage() throws Exception {
+    Path file = dir.resolve("zero.img");
+    Files.write(file, new byte[1 << 20]);
+    return file;
+  }
+
+  @Test
+  void anIncrementalCheckpointCarriesOnlyTheOverlayBlocksWrittenSinceItsBase() throws Exception {
+    try (DiskImage disk = DiskImage.open(zeroImage())) {
+      Machine m = boot(disk);
+      writeBlocks(disk, 0, 100, 1);
+      int base;
+      try (Checkpoint full = m.checkpoint()) {
+        assertEquals(100, full.state().getVirtio(0).getBlk().getOverlayCount());
+        base = full.generation();
+      }
+      writeBlocks(disk, 50, 1, 9); // rewrites a block the base has
+      writeBlocks(disk, 200, 2, 9); // and two it has not
+      try (Checkpoint delta = m.checkpointSince(base)) {
+        VirtioBlkState blk = delta.state().getVirtio(0).getBlk();
+        assertEquals(
+            List.of(50L, 200L, 201L),
+            blk.getOverlayList().stream().map(OverlayBlock::getIndex).toList());
+        assertEquals(base, blk.getOverlaySince());
+        assertEquals(102, blk.getOverlayTotal());
+      }
+    }
+  }
+
+  @Test
+  void aFullCheckpointAndItsDeltasRestoreTheSourceDiskExactly() throws Exception {
+    Path file = zeroImage();
+    try (DiskImage disk = DiskImage.open(file);
+        DiskImage copy = DiskImage.open(file)) {
+      Machine m = boot(disk);
+      m.run(5_000);
+      writeBlocks(disk, 0, 30, 1);
+      Checkpoint full = m.checkpoint();
+      int generation = full.generation();
+      Machine r = restoreOver(bytes(full), copy);
+      for (int round = 0; round < 3; round++) {
+        m.run(5_000);
+        writeBlocks(disk, 10 * round, 20, 40 + round); // rewrites and new blocks
+        writeSector(m, 100 + round, (byte) round); // and a write through the transport
+        Checkpoint delta = m.checkpointSince(generation);
+        generation = delta.generation();
+        CheckpointReader.applyIncremental(new ByteArrayInputStream(bytes(delta)), r);
+        assertEquals(m.digest(), r.digest(), "after round " + round);
+      }
+      assertEquals(disk.overlayBlocks(), copy.overlayBlocks());
+    }
+  }
+
+  @Test
+  void aDeltaAppliedWithoutTheOneBeforeItIsRefusedNamingTheGenerations() throws Exception {
+    Path file = zeroImage();
+    try (DiskImage disk = DiskImage.open(file);
+        DiskImage copy = DiskImage.open(file)) {
+      Machine m = boot(disk);
+      writeBlocks(disk, 0, 3, 1);
+      Checkpoint full = m.checkpoint();
+      Machine r = restoreOver(bytes(full), copy);
+      writeBlocks(disk, 0, 1, 7); // only in the skipped delta: a rewrite, the count stays
+      Checkpoint skipped = m.checkpointSince(full.generation());
+      writeBlocks(disk, 2, 1, 8);
+      byte[] next = bytes(m.checkpointSince(skipped.generation()));
+      skipped.close();
+      CheckpointFormatException e =
+          assertThrows(
+              CheckpointFormatException.class,
+              () -> CheckpointReader.applyIncremental(new ByteArrayInputStream(next), r));
+      assertTrue(
+          e.getMessage().contains("since generation " + skipped.generation()), e.getMessage());
+      assertTrue(e.getMessage().contains("not applied"), e.getMessage());
+    }
   }
 
   @Test
