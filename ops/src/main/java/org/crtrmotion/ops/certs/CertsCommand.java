@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
       "Creates a cluster CA and a certificate per node as PKCS12 stores for Artery over TLS:"
           + " DIR/ca.p12 (keep it off the nodes), DIR/truststore.p12 and DIR/<node>.p12 for every"
           + " node, and DIR/password (mode 600) unless --password is given.",
-      "With --json: one JSON object on stdout naming the files written (directory, ca, trustStore,"
-          + " keyStores [{node, file}], passwordFile or null, validDays)."
+      "With --json: one JSON object on stdout naming the files written (directory, ca,"
+          + " trustStore, keyStores [{node, file}], passwordFile or null, validDays)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:written", "1:cannot write", "2:bad command line (e.g. a node name)"})

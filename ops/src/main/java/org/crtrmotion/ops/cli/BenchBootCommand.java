@@ -28,15 +28,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "boot",
     description = {
-      "Boots the Linux guest on crtr (first boot in a fresh JVM, then a warm boot) and on",
-      "qemu-system-riscv64 with the same firmware, and prints each time to /init, crtr's",
-      "instruction count to /init, and the ratios. With --json: one JSON object on stdout",
-      "(kernel, firmware, bootargs, crtr {firstBoot, warmBoot} and qemu each {secondsToInit,",
-      "instructionsToInit (null on QEMU), secondsTotal}, ratios {firstBoot, warm} = crtr time to",
-      "/init over QEMU's); qemu and ratios are null, and qemuUnavailable says why, when QEMU",
-      "cannot run. A missing kernel or firmware is one line on stderr, exit code 2."
+      "Boots the Linux guest on crtr (first boot in a fresh JVM, then a warm boot) and "
+          + "on qemu-system-riscv64 with the same firmware, and prints each time to /init, "
+          + "crtr's instruction count to /init, and the ratios.",
+      "With --json: one JSON object on stdout (kernel, firmware, bootargs, crtr "
+          + "{firstBoot, warmBoot} and qemu each {secondsToInit, instructionsToInit (null on "
+          + "QEMU), secondsTotal}, ratios {firstBoot, warm} = crtr's time to /init over "
+          + "QEMU's); qemu and ratios are null, and qemuUnavailable says why, when QEMU "
+          + "cannot run."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:measured (also when QEMU cannot run: crtr only)",
+      "1:the guest did not reach /init",
+      "2:no kernel or firmware, or a bad command line"
+    })
 final class BenchBootCommand implements Callable<Integer> {
   /** The first line the team's /init prints. */
   static final String INIT_MARKER = "init: crtr-motion guest";

@@ -28,15 +28,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cpu",
     description = {
-      "Runs cpu.elf on crtr (a cold first run, then warm-up runs, then a warm run, all in one JVM)",
-      "and on qemu-system-riscv64, checks that both print the same, and prints MIPS for each and",
-      "their ratios. QEMU's start-up, measured with hello.elf in the same run, is subtracted.",
-      "With --json: one JSON object on stdout (image, bootargs, instructions, warmupRuns,",
-      "crtr {firstRun, warm} and qemu each {seconds, mips}, qemu's startupSeconds, ratios",
-      "{warm, firstRun} = qemu seconds / crtr seconds); qemu and ratios are null, and",
-      "qemuUnavailable says why, when QEMU cannot run."
+      "Runs cpu.elf on crtr (a cold first run, then warm-up runs, then a warm run, all "
+          + "in one JVM) and on qemu-system-riscv64, checks that both print the same, and "
+          + "prints MIPS for each and their ratios. QEMU's start-up, measured with hello.elf "
+          + "in the same run, is subtracted.",
+      "With --json: one JSON object on stdout (image, bootargs, instructions, "
+          + "warmupRuns, crtr {firstRun, warm} and qemu each {seconds, mips}, qemu's "
+          + "startupSeconds, ratios {warm, firstRun} = QEMU's seconds over crtr's); qemu and "
+          + "ratios are null, and qemuUnavailable says why, when QEMU cannot run."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:measured (also when QEMU cannot run: crtr only)",
+      "1:the runs printed different output or cpu.elf failed",
+      "2:bad command line"
+    })
 final class BenchCpuCommand implements Callable<Integer> {
   @Option(
       names = "--qemu",

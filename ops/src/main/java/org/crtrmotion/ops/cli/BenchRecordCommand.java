@@ -35,17 +35,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "record",
     description = {
-      "Recording slowdown (cpu.elf, memory.elf), replay speed against live (idle.elf, cpu.elf),",
-      "trace bytes per second of guest time, all in host time and measured against each other in",
-      "this run; and the pause and size of a checkpoint of a 256 MiB guest. --quick: shorter",
-      "guests, one run each, a 16 MiB guest's checkpoint (checks the bench works, measures"
-          + " little).",
-      "With --json: one JSON object on stdout (quick, repeat, timeMode, guests [{image, bootargs,",
-      "instructions, liveSeconds, recordSeconds, replaySeconds, recordingSlowdownPercent,",
-      "replaySpeedup, traceBytes, guestSeconds, traceBytesPerGuestSecond}], checkpoint",
-      "{image, bootargs, guestMemoryBytes, pauseMicros, runs, bytes, pages})."
+      "Recording slowdown (cpu.elf, memory.elf), replay speed against live (idle.elf, "
+          + "cpu.elf), trace bytes per second of guest time, all in host time and measured "
+          + "against each other in this run; and the pause and size of a checkpoint of a 256 "
+          + "MiB guest.",
+      "--quick: hello.elf instead of cpu.elf, shorter memory.elf and idle.elf, one run "
+          + "each, a 16 MiB guest's checkpoint (checks that the bench works; its figures mean "
+          + "little).",
+      "With --json: one JSON object on stdout (quick, repeat, timeMode, guests [{image, "
+          + "bootargs, instructions, liveSeconds, recordSeconds, replaySeconds, "
+          + "recordingSlowdownPercent, replaySpeedup, traceBytes, guestSeconds, "
+          + "traceBytesPerGuestSecond}], checkpoint {image, bootargs, guestMemoryBytes, "
+          + "pauseMicros, runs, bytes, pages})."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:measured", "1:a replay did not follow its recording", "2:bad option"})
 final class BenchRecordCommand implements Callable<Integer> {
   @Option(
       names = "--repeat",
@@ -77,7 +82,7 @@ final class BenchRecordCommand implements Callable<Integer> {
   private static final List<Case> QUICK_CASES =
       List.of(
           new Case("hello.elf", ""),
-          new Case("memory.elf", "wss=1M rate=64 period_us=1 ticks=100 report=100"),
+          new Case("memory.elf", "wss=1M rate=64 period_us=1 ticks=20 report=20"),
           new Case("idle.elf", "period_us=2000 ticks=3"));
 
   private record Run(RunResult result, double seconds, List<InputEvent> inputs, long traceBytes) {}

@@ -32,16 +32,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "record",
     description = {
-      "Runs a guest, takes a checkpoint at instruction N (--checkpoint-at), records its inputs"
-          + " from",
-      "there (host-clock reads, timer interrupts, console input from --input), and saves",
-      "checkpoint, trace and the final digest in DIR (--out). The guest's console is on stdout,",
-      "the summary on stderr; with --json the summary is one JSON object on stderr (directory,",
-      "image, the run's instructions/seconds/mips/outcome/detail, checkpoint, trace,"
-          + " endInstructions,",
-      "digest, outputDigest) and stdout stays the console."
+      "Runs a guest, takes a checkpoint at instruction N (--checkpoint-at), records its "
+          + "inputs from there (host-clock reads, timer interrupts, console input from "
+          + "--input), and saves checkpoint, trace and the final digest in DIR (--out).",
+      "The guest's console is on stdout, the summary on stderr. With --json the summary "
+          + "is one JSON object on stderr (directory, image, instructions, seconds, mips, "
+          + "outcome, detail, checkpoint {file, instructions, pauseMicros, bytes, pages}, "
+          + "trace {file, segments, events, bytes}, endInstructions, digest, outputDigest); "
+          + "stdout stays the console."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:recorded and saved",
+      "1:the guest ended before --checkpoint-at",
+      "2:bad image, option or --out"
+    })
 final class RecordCommand implements Callable<Integer> {
   @Mixin MachineOptions machineOptions;
 

@@ -26,14 +26,23 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "replay",
     description = {
-      "Restores DIR's checkpoint, replays its trace to the recorded end, prints the digest there",
-      "and whether it equals the recorded one (exit code 0 only if it does). With --then-live the",
-      "guest goes on live after the trace, its output on stdout. With --json the summary and the",
-      "digest line are one JSON object on stderr (directory, the replay's instructions/seconds/",
-      "mips/outcome/detail, digest, recorded, digestMatches, instructionsMatch, outputMatches,",
-      "matches, live, exitStatus) and stdout carries only the guest's live output."
+      "Restores DIR's checkpoint, replays its trace to the recorded end, prints the "
+          + "digest there and whether it equals the recorded one (exit code 0 only if it "
+          + "does). With --then-live the guest goes on live after the trace, its output on "
+          + "stdout.",
+      "With --json the summary and the digest line are one JSON object on stderr "
+          + "(directory, instructions, seconds, mips, outcome, detail, digest, outputDigest, "
+          + "recorded {startInstructions, endInstructions, digest, outputDigest}, "
+          + "digestMatches, instructionsMatch, outputMatches, matches, live (the live run's "
+          + "summary or null), exitStatus); stdout carries only the guest's live output."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:digest, instruction count and output equal the recording",
+      "1:they differ",
+      "2:DIR is not a readable recording"
+    })
 final class ReplayCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "a directory written by crtr record")
   Path dir;

@@ -13,10 +13,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     description = {
-      "Runs a guest image on the RV64GC virt machine: its UART on stdout, a summary on stderr,",
-      "the guest's exit code as this command's. With --json the summary is one JSON object on",
-      "stderr (image, instructions, seconds, mips, outcome, detail, guestExitCode, exitStatus);",
-      "stdout stays the guest's console.",
+      "Runs a guest image on the RV64GC virt machine: its UART on stdout, a summary on stderr, the"
+          + " guest's exit code as this command's.",
+      "With --json the summary is one JSON object on stderr (image, instructions, seconds, mips,"
+          + " outcome, detail, guestExitCode (null unless the guest powered off), exitStatus);"
+          + " stdout stays the guest's console.",
       "Exit codes besides the guest's: "
           + RunCommand.EXIT_BAD_INPUT
           + " bad image or option, "

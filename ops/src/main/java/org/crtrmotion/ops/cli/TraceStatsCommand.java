@@ -18,14 +18,16 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "trace-stats",
     description = {
-      "Prints a recording's events by kind, bytes, bytes per million instructions and per second"
-          + " of guest time.",
-      "With --json: one JSON object on stdout (trace, timeMode, firstInstruction, lastInstruction,",
-      "instructions, events, eventsByKind [{kind, events, bytes, bytesPerEvent}], segments,",
-      "eventBytes, wireBytes, bytesPerMillionInstructions, guestSeconds, bytesPerGuestSecond; the",
-      "last two null without time reads)."
+      "Prints a recording's events by kind, bytes, bytes per million instructions and "
+          + "per second of guest time.",
+      "With --json: one JSON object on stdout (trace, timeMode, firstInstruction, "
+          + "lastInstruction, instructions, events, eventsByKind [{kind, events, bytes, "
+          + "bytesPerEvent}], segments, eventBytes, wireBytes, bytesPerMillionInstructions, "
+          + "guestSeconds, bytesPerGuestSecond; the last two null without time reads)."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:printed", "2:DIR is not a readable recording"})
 final class TraceStatsCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "a directory written by crtr record")
   Path dir;
