@@ -143,6 +143,26 @@ class BenchJsonCommandsTest {
   }
 
   @Test
+  void benchBootOfTheLinuxGuestReportsBothBootsToInit() {
+    String image = System.getenv("CRTR_LINUX_IMAGE");
+    Assumptions.assumeTrue(
+        image != null
+            && Files.isRegularFile(Path.of(image))
+            && Files.isRegularFile(Firmware.DEFAULT_LOCATIONS.get(0)),
+        "needs CRTR_LINUX_IMAGE and Debian's opensbi (.ci/run provides both)");
+    assertEquals(0, crtr("bench", "boot", "--json", "--kernel", image), err.toString());
+    JsonNode o = JsonLines.theObject(out.toString());
+    assertEquals(image, o.get("kernel").asText());
+    for (String boot : new String[] {"firstBoot", "warmBoot"}) {
+      JsonNode b = o.get("crtr").get(boot);
+      JsonLines.assertHas(b, "secondsToInit", "instructionsToInit", "secondsTotal");
+      assertTrue(b.get("instructionsToInit").asLong() > 0, o.toString());
+      assertTrue(b.get("secondsToInit").asDouble() > 0, o.toString());
+    }
+    assertTrue(o.get("qemu").isNull() != o.get("qemuUnavailable").isNull(), o.toString());
+  }
+
+  @Test
   void benchBootWithoutAKernelIsOnePlainLineAndExitCode2() {
     assertEquals(
         RunCommand.EXIT_BAD_INPUT,
