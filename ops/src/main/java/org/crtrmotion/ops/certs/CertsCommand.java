@@ -1,5 +1,7 @@
 package org.crtrmotion.ops.certs;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,7 +12,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.crtrmotion.ops.cli.JsonOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,7 +26,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Creates a cluster CA and a certificate per node as PKCS12 stores for Artery over TLS:"
           + " DIR/ca.p12 (keep it off the nodes), DIR/truststore.p12 and DIR/<node>.p12 for every"
-          + " node, and DIR/password (mode 600) unless --password is given."
+          + " node, and DIR/password (mode 600) unless --password is given.",
+      "With --json: one JSON object on stdout naming the files written (directory, ca,"
+          + " trustStore, keyStores [{node, file}], passwordFile or null, validDays)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:written", "1:cannot write", "2:bad command line (e.g. a node name)"})
@@ -52,6 +58,8 @@ public final class CertsCommand implements Callable<Integer> {
       description = "validity of the certificates in days (default: ${DEFAULT-VALUE})")
   int days;
 
+  @Mixin JsonOption json;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -68,14 +76,21 @@ public final class CertsCommand implements Callable<Integer> {
         ca.issue(node); // refuses a bad name before anything is written
       }
       ClusterCertificates.Written written = ca.writeAll(out, nodes, pass.toCharArray());
+      Path passwordFile = null;
       if (password == null) {
         Path file = out.resolve("password");
+        passwordFile = file;
         Files.writeString(file, pass + "\n");
         restrict(file);
       }
       restrict(written.ca());
       for (Path p : written.keyStores()) {
         restrict(p);
+      }
+      if (json.enabled()) {
+        stdout.println(JsonOption.line(json(written, passwordFile)));
+        stdout.flush();
+        return 0;
       }
       stdout.println(
           "wrote " + written.ca() + ", " + written.trustStore() + ", " + written.keyStores());
@@ -95,6 +110,24 @@ public final class CertsCommand implements Callable<Integer> {
       err.println("crtr certs: cannot write " + out + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  private ObjectNode json(ClusterCertificates.Written written, Path passwordFile) {
+    ObjectNode o = JsonOption.object().put("directory", out.toString());
+    o.put("ca", written.ca().toString()).put("trustStore", written.trustStore().toString());
+    ArrayNode stores = o.putArray("keyStores");
+    for (int i = 0; i < nodes.size(); i++) {
+      stores
+          .addObject()
+          .put("node", nodes.get(i))
+          .put("file", written.keyStores().get(i).toString());
+    }
+    if (passwordFile == null) {
+      o.putNull("passwordFile");
+    } else {
+      o.put("passwordFile", passwordFile.toString());
+    }
+    return o.put("validDays", days);
   }
 
   private static String randomPassword() {

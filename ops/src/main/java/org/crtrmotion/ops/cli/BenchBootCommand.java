@@ -1,5 +1,6 @@
 package org.crtrmotion.ops.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +10,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.crtrmotion.vm.loader.ImageFormatException;
 import org.crtrmotion.vm.machine.BootPlan;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.machine.RunResult;
 import org.crtrmotion.vm.machine.StopReason;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,11 +28,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "boot",
     description = {
-      "Boots the Linux guest on crtr (first boot in a fresh JVM, then a warm boot) and on",
-      "qemu-system-riscv64 with the same firmware, and prints each time to /init, crtr's",
-      "instruction count to /init, and the ratios."
+      "Boots the Linux guest on crtr (first boot in a fresh JVM, then a warm boot) and "
+          + "on qemu-system-riscv64 with the same firmware, and prints each time to /init, "
+          + "crtr's instruction count to /init, and the ratios.",
+      "With --json: one JSON object on stdout (kernel, firmware, bootargs, crtr "
+          + "{firstBoot, warmBoot} and qemu each {secondsToInit, instructionsToInit (null on "
+          + "QEMU), secondsTotal}, ratios {firstBoot, warm} = crtr's time to /init over "
+          + "QEMU's); qemu and ratios are null, and qemuUnavailable says why, when QEMU "
+          + "cannot run."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:measured (also when QEMU cannot run: crtr only)",
+      "1:the guest did not reach /init",
+      "2:no kernel or firmware, or a bad command line"
+    })
 final class BenchBootCommand implements Callable<Integer> {
   /** The first line the team's /init prints. */
   static final String INIT_MARKER = "init: crtr-motion guest";
@@ -60,28 +74,54 @@ final class BenchBootCommand implements Callable<Integer> {
       description = "kernel command line (default: ${DEFAULT-VALUE})")
   String append = "console=ttyS0 crtr.workload=idle crtr.ticks=1";
 
-  private record Boot(double secondsToInit, long instructionsToInit, double secondsTotal) {}
+  @Mixin JsonOption json;
+
+  record Boot(double secondsToInit, long instructionsToInit, double secondsTotal) {
+    ObjectNode json() {
+      ObjectNode o = JsonOption.number(JsonOption.object(), "secondsToInit", secondsToInit);
+      if (instructionsToInit < 0) {
+        o.putNull("instructionsToInit");
+      } else {
+        o.put("instructionsToInit", instructionsToInit);
+      }
+      return JsonOption.number(o, "secondsTotal", secondsTotal);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
-    Path image = LinuxKernel.locate(kernel);
-    Path firmware = bios != null ? bios : Firmware.defaultFirmware();
-    BootPlan plan = Firmware.plan(image, firmware);
+    Path image;
+    Path firmware;
+    BootPlan plan;
+    try {
+      image = LinuxKernel.locate(kernel);
+      firmware = bios != null ? bios : Firmware.defaultFirmware();
+      plan = Firmware.plan(image, firmware);
+    } catch (IOException | ImageFormatException e) {
+      System.err.println("crtr bench boot: " + RunCommand.message(e));
+      return RunCommand.EXIT_BAD_INPUT;
+    }
     Boot cold = bootCrtr(plan);
     Boot warm = bootCrtr(plan);
-    System.out.printf(Locale.ROOT, "kernel %s, firmware %s%n", image, firmware);
-    print("crtr, first boot in a fresh JVM", cold);
-    print("crtr, second boot in the same JVM", warm);
+    if (!json.enabled()) {
+      System.out.printf(Locale.ROOT, "kernel %s, firmware %s%n", image, firmware);
+      print("crtr, first boot in a fresh JVM", cold);
+      print("crtr, second boot in the same JVM", warm);
+    }
     Boot reference;
     try {
       reference = bootQemu(image, firmware);
     } catch (IOException e) {
+      String why = "cannot run " + qemu + " (" + e.getMessage() + ")";
       System.err.println(
-          "crtr bench boot: cannot run "
-              + qemu
-              + " ("
-              + e.getMessage()
-              + "); install Debian's qemu-system-misc to compare with QEMU");
+          "crtr bench boot: " + why + "; install Debian's qemu-system-misc to compare with QEMU");
+      if (json.enabled()) {
+        System.out.println(JsonOption.line(report(image, firmware, cold, warm, null, why)));
+      }
+      return 0;
+    }
+    if (json.enabled()) {
+      System.out.println(JsonOption.line(report(image, firmware, cold, warm, reference, null)));
       return 0;
     }
     print("qemu-system-riscv64 (TCG), from process start", reference);
@@ -91,6 +131,26 @@ final class BenchBootCommand implements Callable<Integer> {
         cold.secondsToInit / reference.secondsToInit,
         warm.secondsToInit / reference.secondsToInit);
     return 0;
+  }
+
+  /** The JSON report; {@code qemu} null when QEMU could not run, {@code qemuUnavailable} why. */
+  ObjectNode report(
+      Path image, Path firmware, Boot cold, Boot warm, Boot qemu, String qemuUnavailable) {
+    ObjectNode o = JsonOption.object().put("kernel", image.toString());
+    o.put("firmware", firmware.toString()).put("bootargs", append);
+    ObjectNode crtr = o.putObject("crtr");
+    crtr.set("firstBoot", cold.json());
+    crtr.set("warmBoot", warm.json());
+    if (qemu == null) {
+      o.putNull("qemu").put("qemuUnavailable", qemuUnavailable).putNull("ratios");
+      return o;
+    }
+    o.set("qemu", qemu.json());
+    o.putNull("qemuUnavailable");
+    ObjectNode ratios = o.putObject("ratios");
+    JsonOption.number(ratios, "firstBoot", cold.secondsToInit / qemu.secondsToInit);
+    JsonOption.number(ratios, "warm", warm.secondsToInit / qemu.secondsToInit);
+    return o;
   }
 
   private static void print(String what, Boot b) {

@@ -1,5 +1,6 @@
 package org.crtrmotion.ops.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import org.crtrmotion.vm.machine.MachineConfig;
 import org.crtrmotion.vm.machine.RunResult;
 import org.crtrmotion.vm.machine.StopReason;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,11 +28,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cpu",
     description = {
-      "Runs cpu.elf on crtr (a cold first run, then warm-up runs, then a warm run, all in one JVM)",
-      "and on qemu-system-riscv64, checks that both print the same, and prints MIPS for each and",
-      "their ratios. QEMU's start-up, measured with hello.elf in the same run, is subtracted."
+      "Runs cpu.elf on crtr (a cold first run, then warm-up runs, then a warm run, all "
+          + "in one JVM) and on qemu-system-riscv64, checks that both print the same, and "
+          + "prints MIPS for each and their ratios. QEMU's start-up, measured with hello.elf "
+          + "in the same run, is subtracted.",
+      "With --json: one JSON object on stdout (image, bootargs, instructions, "
+          + "warmupRuns, crtr {firstRun, warm} and qemu each {seconds, mips}, qemu's "
+          + "startupSeconds, ratios {warm, firstRun} = QEMU's seconds over crtr's); qemu and "
+          + "ratios are null, and qemuUnavailable says why, when QEMU cannot run."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:measured (also when QEMU cannot run: crtr only)",
+      "1:the runs printed different output or cpu.elf failed",
+      "2:bad command line"
+    })
 final class BenchCpuCommand implements Callable<Integer> {
   @Option(
       names = "--qemu",
@@ -49,6 +62,8 @@ final class BenchCpuCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "warm-up runs on crtr before the warm run (default: ${DEFAULT-VALUE})")
   int warmup = 3;
+
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() throws Exception {
@@ -69,8 +84,16 @@ final class BenchCpuCommand implements Callable<Integer> {
       return 1;
     }
     long n = cold.result.instructions();
-    print("crtr, first run in a fresh JVM", n, cold.seconds);
-    print("crtr, after " + warmup + " warm-up runs", n, warm.seconds);
+    ObjectNode report = JsonOption.object().put("image", "cpu.elf").put("bootargs", append);
+    report.put("instructions", n).put("warmupRuns", warmup);
+    ObjectNode crtr = report.putObject("crtr");
+    crtr.set("firstRun", figures(n, cold.seconds));
+    crtr.set("warm", figures(n, warm.seconds));
+    report.putNull("qemu").putNull("qemuUnavailable").putNull("ratios");
+    if (!json.enabled()) {
+      print("crtr, first run in a fresh JVM", n, cold.seconds);
+      print("crtr, after " + warmup + " warm-up runs", n, warm.seconds);
+    }
     Path dir = Files.createTempDirectory("crtr-bench");
     try {
       Path cpuFile = dir.resolve("cpu.elf");
@@ -83,12 +106,12 @@ final class BenchCpuCommand implements Callable<Integer> {
         qemuHello = runQemu(helloFile, null);
         qemuCpu = runQemu(cpuFile, append);
       } catch (IOException e) {
+        String why = "cannot run " + qemu + " (" + e.getMessage() + ")";
         System.err.println(
-            "crtr bench cpu: cannot run "
-                + qemu
-                + " ("
-                + e.getMessage()
-                + "); install Debian's qemu-system-misc to compare with QEMU");
+            "crtr bench cpu: " + why + "; install Debian's qemu-system-misc to compare with QEMU");
+        if (json.enabled()) {
+          System.out.println(JsonOption.line(report.put("qemuUnavailable", why)));
+        }
         return 0;
       }
       if (!qemuCpu.output.equals(cold.output)) {
@@ -96,6 +119,16 @@ final class BenchCpuCommand implements Callable<Integer> {
         return 1;
       }
       double qemuSeconds = Math.max(1e-6, qemuCpu.seconds - qemuHello.seconds);
+      if (json.enabled()) {
+        ObjectNode q = figures(n, qemuSeconds);
+        JsonOption.number(q, "startupSeconds", qemuHello.seconds);
+        report.set("qemu", q);
+        ObjectNode ratios = report.putObject("ratios");
+        JsonOption.number(ratios, "warm", qemuSeconds / warm.seconds);
+        JsonOption.number(ratios, "firstRun", qemuSeconds / cold.seconds);
+        System.out.println(JsonOption.line(report));
+        return 0;
+      }
       print(
           "qemu-system-riscv64 (TCG), start-up " + ms(qemuHello.seconds) + " subtracted",
           n,
@@ -114,6 +147,11 @@ final class BenchCpuCommand implements Callable<Integer> {
       }
       Files.deleteIfExists(dir);
     }
+  }
+
+  private static ObjectNode figures(long instructions, double seconds) {
+    ObjectNode o = JsonOption.number(JsonOption.object(), "seconds", seconds);
+    return JsonOption.number(o, "mips", instructions / seconds / 1e6);
   }
 
   private static String ms(double seconds) {

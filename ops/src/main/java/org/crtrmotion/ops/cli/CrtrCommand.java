@@ -33,6 +33,11 @@ public final class CrtrCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new CrtrCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line as {@code main} runs it: every error one line on stderr. */
+  public static CommandLine commandLine() {
+    return ErrorLines.install(new CommandLine(new CrtrCommand()));
   }
 }

@@ -57,18 +57,18 @@ final class LoopbackNodes implements AutoCloseable {
         String.format(
             Locale.ROOT,
             """
-            pekko.loglevel = WARNING
-            # stdout is the bench's report; Pekko's fallback logger (at shutdown) must not write there.
-            pekko.stdout-loglevel = OFF
-            pekko.actor.provider = remote
-            pekko.remote.warn-about-direct-use = off
-            pekko.remote.artery.transport = tcp
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            pekko.remote.artery.advanced.maximum-frame-size = %d
-            pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-            pekko.stream.materializer.stream-ref.buffer-capacity = %d
-            """,
+pekko.loglevel = WARNING
+# stdout is the bench's report; Pekko's fallback logger (at shutdown) must not write there.
+pekko.stdout-loglevel = OFF
+pekko.actor.provider = remote
+pekko.remote.warn-about-direct-use = off
+pekko.remote.artery.transport = tcp
+pekko.remote.artery.canonical.hostname = 127.0.0.1
+pekko.remote.artery.canonical.port = 0
+pekko.remote.artery.advanced.maximum-frame-size = %d
+pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+pekko.stream.materializer.stream-ref.buffer-capacity = %d
+""",
             tuning.maximumFrameBytes(),
             tuning.streamRefBufferElements());
     Config config = ConfigFactory.parseString(settings).withFallback(ConfigFactory.load());

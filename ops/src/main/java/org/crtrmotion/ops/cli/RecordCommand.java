@@ -1,5 +1,6 @@
 package org.crtrmotion.ops.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -31,14 +32,26 @@ import picocli.CommandLine.Option;
 @Command(
     name = "record",
     description = {
-      "Runs a guest, takes a checkpoint at instruction N (--checkpoint-at), records its inputs"
-          + " from",
-      "there (host-clock reads, timer interrupts, console input from --input), and saves",
-      "checkpoint, trace and the final digest in DIR (--out)."
+      "Runs a guest, takes a checkpoint at instruction N (--checkpoint-at), records its "
+          + "inputs from there (host-clock reads, timer interrupts, console input from "
+          + "--input), and saves checkpoint, trace and the final digest in DIR (--out).",
+      "The guest's console is on stdout, the summary on stderr. With --json the summary "
+          + "is one JSON object on stderr (directory, image, instructions, seconds, mips, "
+          + "outcome, detail, checkpoint {file, instructions, pauseMicros, bytes, pages}, "
+          + "trace {file, segments, events, bytes}, endInstructions, digest, outputDigest); "
+          + "stdout stays the console."
     },
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:recorded and saved",
+      "1:the guest ended before --checkpoint-at",
+      "2:bad image, option or --out"
+    })
 final class RecordCommand implements Callable<Integer> {
   @Mixin MachineOptions machineOptions;
+
+  @Mixin JsonOption json;
 
   @Option(
       names = "--out",
@@ -78,9 +91,20 @@ final class RecordCommand implements Callable<Integer> {
       System.err.println("crtr record: " + e.getMessage());
       return RunCommand.EXIT_BAD_INPUT;
     }
-    Files.createDirectories(out);
+    try {
+      Files.createDirectories(out);
+    } catch (java.io.IOException e) {
+      System.err.println("crtr record: --out: " + RunCommand.message(e));
+      return RunCommand.EXIT_BAD_INPUT;
+    }
     try (ConsoleOutput console = new ConsoleOutput()) {
-      Machine machine = Machine.boot(spec.config(), spec.plan(), console);
+      Machine machine;
+      try {
+        machine = Machine.boot(spec.config(), spec.plan(), console);
+      } catch (Exception e) {
+        System.err.println("crtr record: " + spec.label() + ": " + RunCommand.message(e));
+        return RunCommand.EXIT_BAD_INPUT;
+      }
       if (checkpointAt > 0) {
         RunResult before = machine.run(checkpointAt);
         if (before.reason() != StopReason.INSTRUCTION_LIMIT) {
@@ -129,6 +153,25 @@ final class RecordCommand implements Callable<Integer> {
               result.reason().name());
       recording.write(out);
       long events = segments.stream().mapToLong(TraceSegment::eventCount).sum();
+      if (json.enabled()) {
+        ObjectNode o = JsonOption.object().put("directory", out.toString());
+        o.put("image", spec.label());
+        o.setAll(RunJson.summary(result, seconds));
+        ObjectNode c = o.putObject("checkpoint");
+        c.put("file", out.resolve(Recording.CHECKPOINT).toString());
+        c.put("instructions", recording.startInstructions());
+        JsonOption.number(c, "pauseMicros", pauseNanos / 1e3);
+        c.put("bytes", written.bytes()).put("pages", written.pages());
+        ObjectNode t = o.putObject("trace");
+        t.put("file", out.resolve(Recording.TRACE).toString());
+        t.put("segments", segments.size()).put("events", events);
+        t.put("bytes", Files.size(out.resolve(Recording.TRACE)));
+        o.put("endInstructions", recording.endInstructions());
+        o.put("digest", recording.digest().toString());
+        o.put("outputDigest", Long.toUnsignedString(recording.outputDigest(), 16));
+        System.err.println(JsonOption.line(o));
+        return 0;
+      }
       System.err.println(Summary.line(result, seconds));
       System.err.printf(
           Locale.ROOT,

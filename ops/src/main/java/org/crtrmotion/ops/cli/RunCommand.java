@@ -1,8 +1,10 @@
 package org.crtrmotion.ops.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import org.crtrmotion.vm.machine.Machine;
 import org.crtrmotion.vm.machine.RunResult;
+import org.crtrmotion.vm.machine.StopReason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,8 +13,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     description = {
-      "Runs a guest image on the RV64GC virt machine: its UART on stdout, a summary on stderr,",
-      "the guest's exit code as this command's.",
+      "Runs a guest image on the RV64GC virt machine: its UART on stdout, a summary on stderr, the"
+          + " guest's exit code as this command's.",
+      "With --json the summary is one JSON object on stderr (image, instructions, seconds, mips,"
+          + " outcome, detail, guestExitCode (null unless the guest powered off), exitStatus);"
+          + " stdout stays the guest's console.",
       "Exit codes besides the guest's: "
           + RunCommand.EXIT_BAD_INPUT
           + " bad image or option, "
@@ -36,6 +41,8 @@ final class RunCommand implements Callable<Integer> {
   @Mixin MachineOptions machineOptions;
 
   @Mixin DeviceOptions deviceOptions;
+
+  @Mixin JsonOption json;
 
   @Option(
       names = "--max-instructions",
@@ -69,9 +76,26 @@ final class RunCommand implements Callable<Integer> {
       }
       long start = System.nanoTime();
       RunResult result = GuardedRun.run(machine, maxInstructions, console::flush);
-      System.err.println(Summary.line(result, (System.nanoTime() - start) / 1e9));
-      return exitCode(result);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      int exitCode = exitCode(result);
+      System.err.println(
+          json.enabled()
+              ? JsonOption.line(summaryJson(spec.label(), result, seconds, exitCode))
+              : Summary.line(result, seconds));
+      return exitCode;
     }
+  }
+
+  private static ObjectNode summaryJson(
+      String image, RunResult result, double seconds, int exitCode) {
+    ObjectNode o = JsonOption.object().put("image", image);
+    o.setAll(RunJson.summary(result, seconds));
+    if (result.reason() == StopReason.POWER_OFF) {
+      o.put("guestExitCode", result.exitCode());
+    } else {
+      o.putNull("guestExitCode");
+    }
+    return o.put("exitStatus", exitCode);
   }
 
   static String message(Exception e) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,6 +53,29 @@ class CertsCommandTest {
         "rw-------",
         java.nio.file.attribute.PosixFilePermissions.toString(
             Files.getPosixFilePermissions(out.resolve("ca.p12"))));
+  }
+
+  @Test
+  void withJsonItNamesEveryFileWrittenInOneObject() throws Exception {
+    Path out = dir.resolve("certs");
+    StringWriter stdout = new StringWriter();
+    int code =
+        new CommandLine(new CrtrCommand())
+            .setOut(new PrintWriter(stdout))
+            .execute("certs", "--out", out.toString(), "--nodes", "a,b", "--json");
+    assertEquals(0, code);
+    JsonNode o = new ObjectMapper().readTree(stdout.toString());
+    assertEquals(out.toString(), o.get("directory").asText());
+    assertTrue(Files.isRegularFile(Path.of(o.get("ca").asText())), o.toString());
+    assertTrue(Files.isRegularFile(Path.of(o.get("trustStore").asText())), o.toString());
+    assertEquals(2, o.get("keyStores").size(), o.toString());
+    for (JsonNode store : o.get("keyStores")) {
+      assertEquals(
+          out.resolve(store.get("node").asText() + ".p12").toString(), store.get("file").asText());
+    }
+    assertEquals(out.resolve("password").toString(), o.get("passwordFile").asText());
+    assertEquals(825, o.get("validDays").asInt());
+    assertEquals(1, stdout.toString().strip().lines().count(), stdout.toString());
   }
 
   @Test

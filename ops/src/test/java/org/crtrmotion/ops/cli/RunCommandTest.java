@@ -55,6 +55,38 @@ class RunCommandTest {
   }
 
   @Test
+  void jsonReplacesTheSummaryWithOneObjectOnStderr() {
+    assertEquals(3, crtr("run", "hello.elf", "--append", "exit=3", "--json"));
+    com.fasterxml.jackson.databind.JsonNode o = JsonLines.theObject(stderr());
+    JsonLines.assertHas(o, "image", "instructions", "seconds", "mips", "outcome", "detail");
+    assertEquals("hello.elf", o.get("image").asText());
+    assertTrue(o.get("instructions").asLong() > 0, o.toString());
+    assertEquals("POWER_OFF", o.get("outcome").asText());
+    assertEquals(3, o.get("guestExitCode").asInt());
+    assertEquals(3, o.get("exitStatus").asInt());
+    assertTrue(!stderr().contains("instructions retired"), stderr());
+  }
+
+  @Test
+  void withJsonAnInstructionLimitHasNoGuestExitCodeAndItsOwnStatus() {
+    assertEquals(
+        RunCommand.EXIT_LIMIT,
+        crtr("run", "idle.elf", "--append", "ticks=0", "--max-instructions", "20000", "--json"));
+    com.fasterxml.jackson.databind.JsonNode o = JsonLines.theObject(stderr());
+    assertEquals("INSTRUCTION_LIMIT", o.get("outcome").asText());
+    assertTrue(o.get("guestExitCode").isNull(), o.toString());
+    assertEquals(RunCommand.EXIT_LIMIT, o.get("exitStatus").asInt());
+  }
+
+  @Test
+  void withJsonABadImageIsStillOnePlainLineAndExitCode2() {
+    assertEquals(
+        RunCommand.EXIT_BAD_INPUT, crtr("run", dir.resolve("nope.elf").toString(), "--json"));
+    assertEquals(1, stderr().strip().lines().count(), stderr());
+    assertTrue(stderr().startsWith("crtr run: ") && stderr().contains("nope.elf"), stderr());
+  }
+
+  @Test
   void missingImageIsABadInputNamingIt() {
     assertEquals(RunCommand.EXIT_BAD_INPUT, crtr("run", dir.resolve("nope.elf").toString()));
     assertTrue(stderr().contains("nope.elf"), stderr());
