@@ -138,11 +138,26 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   /**
    * As {@link StartVm}, with the whole machine configuration (time mode included) and the guest
    * thread's slice ({@link VmSpec#sliceInstructions()}; 0 for the default). A recording source
-   * hands its trace over once per slice, so an idle guest in host time wants short slices.
+   * hands its trace over once per slice, so an idle guest in host time wants short slices. {@code
+   * quotaInstructionsPerSecond} is the VM's vCPU quota ({@link VmSpec#withQuota}; 0 for none); a
+   * migration's copy on the target replays without it.
    */
   public record StartConfiguredVm(
-      String image, MachineConfig config, long sliceInstructions, ActorRef<StartVmReply> replyTo)
-      implements Command {}
+      String image,
+      MachineConfig config,
+      long sliceInstructions,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo)
+      implements Command {
+    /** Without a vCPU quota. */
+    public StartConfiguredVm(
+        String image,
+        MachineConfig config,
+        long sliceInstructions,
+        ActorRef<StartVmReply> replyTo) {
+      this(image, config, sliceInstructions, 0, replyTo);
+    }
+  }
 
   /** The VM actor and what it was started from, for a migration of it. */
   public record GetVm(String vmId, ActorRef<VmHandle> replyTo) implements Command {}
@@ -243,6 +258,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
                     m.sliceInstructions() > 0
                         ? m.sliceInstructions()
                         : VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
+                    m.quotaInstructionsPerSecond(),
                     m.replyTo()))
         .onMessage(GetVm.class, this::onGetVm)
         .onMessage(StartReplica.class, this::onStartReplica)
@@ -266,11 +282,15 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     } catch (IllegalArgumentException e) {
       return reply(m.replyTo(), new StartRefused(e.getMessage()));
     }
-    return startVm(m.image(), config, VmSpec.DEFAULT_SLICE_INSTRUCTIONS, m.replyTo());
+    return startVm(m.image(), config, VmSpec.DEFAULT_SLICE_INSTRUCTIONS, 0, m.replyTo());
   }
 
   private Behavior<Command> startVm(
-      String image, MachineConfig config, long slice, ActorRef<StartVmReply> replyTo) {
+      String image,
+      MachineConfig config,
+      long slice,
+      long quotaInstructionsPerSecond,
+      ActorRef<StartVmReply> replyTo) {
     String full = fullFor(config.ramBytes());
     if (full != null) {
       return reply(replyTo, new StartRefused(full));
@@ -278,7 +298,9 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     VmSpec spec;
     String vmId = settings.name() + "-vm-" + (vmsStarted + 1);
     try {
-      spec = new VmSpec(vmId, config, new BootPlan.BareMetal(GuestImages.load(image)), slice);
+      spec =
+          new VmSpec(vmId, config, new BootPlan.BareMetal(GuestImages.load(image)), slice)
+              .withQuota(quotaInstructionsPerSecond);
     } catch (IllegalArgumentException e) {
       return reply(replyTo, new StartRefused(e.getMessage()));
     }
