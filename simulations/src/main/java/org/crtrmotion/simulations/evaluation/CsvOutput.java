@@ -49,9 +49,14 @@ final class CsvOutput {
           "live_ips",
           "recording_ips",
           "migrating_ips",
+          "live_ips_cpu",
+          "recording_ips_cpu",
+          "migrating_ips_cpu",
           "trace_bytes_per_s",
           "recording_overhead_pct",
+          "recording_wall_overhead_pct",
           "source_slowdown_pct",
+          "source_cpu_cost_pct",
           "client_downtime_ms",
           "model_rho",
           "model_rounds",
@@ -176,13 +181,21 @@ final class CsvOutput {
     row.add(rep == null ? "" : Integer.toString(rep.maxThrottlePercent()));
     long expected = rep == null ? 0 : rep.expectedDowntimeMillis();
     row.add(expected <= 0 || expected == Long.MAX_VALUE ? "" : Long.toString(expected));
-    GuestRates rates = r.rates();
-    row.add(Csv.num(nonNegative(rates.liveInstructionsPerSecond())));
-    row.add(Csv.num(nonNegative(rates.recordingInstructionsPerSecond())));
-    row.add(Csv.num(nonNegative(rates.migratingInstructionsPerSecond())));
-    row.add(Csv.num(nonNegative(rates.traceBytesPerSecond())));
-    row.add(Csv.num(Metric.RECORDING_OVERHEAD_PCT.of(r)));
-    row.add(Csv.num(Metric.SOURCE_SLOWDOWN_PCT.of(r)));
+    for (Metric m :
+        List.of(
+            Metric.LIVE_IPS,
+            Metric.RECORDING_IPS,
+            Metric.MIGRATING_IPS,
+            Metric.LIVE_IPS_CPU,
+            Metric.RECORDING_IPS_CPU,
+            Metric.MIGRATING_IPS_CPU,
+            Metric.TRACE_BYTES_PER_S,
+            Metric.RECORDING_OVERHEAD_PCT,
+            Metric.RECORDING_WALL_OVERHEAD_PCT,
+            Metric.SOURCE_SLOWDOWN_PCT,
+            Metric.SOURCE_CPU_COST_PCT)) {
+      row.add(Csv.num(m.of(r)));
+    }
     row.add(""); // client-observed downtime: the network workloads' load client (not yet runnable)
     ModelEstimate m = r.prediction().orElse(null);
     row.add(m == null ? "" : Csv.num(m.inputs().shrinkFactor()));
@@ -295,9 +308,5 @@ final class CsvOutput {
               b.failure() == null ? "" : b.failure()));
     }
     return csv;
-  }
-
-  private static double nonNegative(double v) {
-    return v >= 0 ? v : Double.NaN;
   }
 }

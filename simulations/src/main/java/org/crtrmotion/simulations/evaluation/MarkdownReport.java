@@ -14,7 +14,8 @@ final class MarkdownReport {
 
   static final String CELL_TABLE_HEADER =
       "| workload | link | quota | strategy | committed | invariants hold | downtime ms | total ms"
-          + " | setup ms | bytes | rounds | recording overhead % | source slowdown % |";
+          + " | setup ms | bytes | rounds | recording overhead % (CPU) | source slowdown % (wall)"
+          + " |";
 
   static String render(EvaluationResult result, String command) {
     StringBuilder md = new StringBuilder();
@@ -40,7 +41,12 @@ final class MarkdownReport {
     md.append(
         "- medians over committed runs, [min–max] when more than one; invariants: digest match"
             + " and one console sequence across both nodes (aborted runs: the source printing on"
-            + " without gap)\n\n");
+            + " without gap)\n");
+    md.append(
+        "- recording overhead: 1 − (instructions per CPU second of the guest thread while"
+            + " recording) / (the same live), same run; source slowdown: 1 − (instructions per"
+            + " wall second during the migration) / (live); wall-clock figures move with the"
+            + " machine's load\n\n");
 
     md.append("## Runs per cell\n\n").append(CELL_TABLE_HEADER).append('\n');
     md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -20,14 +20,18 @@ enum Metric {
   ROUNDS("rounds", true, r -> r.rounds().size()),
   MAX_THROTTLE_PCT("max_throttle_pct", true, r -> r.maxThrottlePercent()),
   EXPECTED_DOWNTIME_MS("expected_downtime_ms", true, Metric::expectedDowntime),
-  LIVE_IPS("live_ips", run -> positive(run.rates().liveInstructionsPerSecond())),
-  RECORDING_IPS("recording_ips", run -> positive(run.rates().recordingInstructionsPerSecond())),
-  MIGRATING_IPS("migrating_ips", run -> positive(run.rates().migratingInstructionsPerSecond())),
+  LIVE_IPS("live_ips", run -> positive(run.rates().live().perWallSecond())),
+  RECORDING_IPS("recording_ips", run -> positive(run.rates().recording().perWallSecond())),
+  MIGRATING_IPS("migrating_ips", run -> positive(run.rates().migrating().perWallSecond())),
+  LIVE_IPS_CPU("live_ips_cpu", run -> positive(run.rates().live().perCpuSecond())),
+  RECORDING_IPS_CPU("recording_ips_cpu", run -> positive(run.rates().recording().perCpuSecond())),
+  MIGRATING_IPS_CPU("migrating_ips_cpu", run -> positive(run.rates().migrating().perCpuSecond())),
   TRACE_BYTES_PER_S("trace_bytes_per_s", run -> nonNegative(run.rates().traceBytesPerSecond())),
-  RECORDING_OVERHEAD_PCT(
-      "recording_overhead_pct", run -> percent(run, run.rates().recordingOverheadPercent())),
-  SOURCE_SLOWDOWN_PCT(
-      "source_slowdown_pct", run -> percent(run, run.rates().migrationSlowdownPercent())),
+  RECORDING_OVERHEAD_PCT("recording_overhead_pct", run -> run.rates().recordingOverheadPercent()),
+  RECORDING_WALL_OVERHEAD_PCT(
+      "recording_wall_overhead_pct", run -> run.rates().recordingWallOverheadPercent()),
+  SOURCE_SLOWDOWN_PCT("source_slowdown_pct", run -> run.rates().migrationSlowdownPercent()),
+  SOURCE_CPU_COST_PCT("source_cpu_cost_pct", run -> run.rates().migrationCpuCostPercent()),
   MODEL_DOWNTIME_MS(
       "model_downtime_ms",
       run ->
@@ -81,10 +85,5 @@ enum Metric {
 
   private static double nonNegative(double v) {
     return v >= 0 ? v : Double.NaN;
-  }
-
-  /** A slowdown is known only when both rates were measured. */
-  private static double percent(RunResult run, double v) {
-    return run.rates().liveInstructionsPerSecond() > 0 && v != -1 ? v : Double.NaN;
   }
 }

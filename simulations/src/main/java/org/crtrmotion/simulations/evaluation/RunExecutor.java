@@ -69,19 +69,20 @@ final class RunExecutor {
             spec, vmId + " printed nothing within " + PATIENCE, GuestRates.UNMEASURED);
       }
       ActorRef<VmActor.Command> vm = vmRef(source, vmId);
-      double live1 = rateOver(vm);
-      Recorded recorded = recordingWindow(source, vm, vmId);
-      double live2 = rateOver(vm);
-      double live = (live1 + live2) / 2;
+      GuestCpuClock cpu = GuestCpuClock.of(vmId);
+      GuestRates.Rate live1 = rateOver(vm, cpu);
+      Recorded recorded = recordingWindow(source, vm, cpu, vmId);
+      GuestRates.Rate live2 = rateOver(vm, cpu);
+      GuestRates.Rate live =
+          new GuestRates.Rate(
+              mean(live1.perWallSecond(), live2.perWallSecond()),
+              mean(live1.perCpuSecond(), live2.perCpuSecond()));
 
-      Migrated migrated = migrate(source, vm, vmId, plan.parameters(spec));
+      Migrated migrated = migrate(source, vm, cpu, vmId, plan.parameters(spec));
       MigrationReport report = migrated.report();
       GuestRates rates =
           new GuestRates(
-              live,
-              recorded.instructionsPerSecond(),
-              migrated.sourceInstructionsPerSecond(),
-              recorded.traceBytesPerSecond());
+              live, recorded.rate(), migrated.sourceRate(), recorded.traceBytesPerSecond());
       owner = report.outcome() == Outcome.COMMITTED ? TARGET : SOURCE;
       // The owner prints on: two lines after the switch show the sequence goes on past it.
       long after = Math.max(report.outputContinuity().lastSourceLine(), console.highest(vmId)) + 2;
@@ -127,30 +128,38 @@ final class RunExecutor {
     return handle.ref();
   }
 
-  /** Instructions per second of wall time over one window, from two exact counts. */
-  private double rateOver(ActorRef<VmActor.Command> vm) throws InterruptedException {
-    Counted first = count(vm);
+  /** Instructions per second of wall and of CPU time over one window, from two exact counts. */
+  private GuestRates.Rate rateOver(ActorRef<VmActor.Command> vm, GuestCpuClock cpu)
+      throws InterruptedException {
+    Counted first = count(vm, cpu);
     Thread.sleep(plan.window().toMillis()); // the measurement window itself
-    Counted second = count(vm);
+    Counted second = count(vm, cpu);
     return second.rateSince(first);
   }
 
-  private record Counted(long instructions, long nanos) {
-    double rateSince(Counted before) {
-      long dt = nanos - before.nanos;
-      return dt <= 0 ? -1 : (instructions - before.instructions) * 1e9 / dt;
+  private static double mean(double a, double b) {
+    return a < 0 || b < 0 ? -1 : (a + b) / 2;
+  }
+
+  /** An exact instruction count, when it was read, and the guest thread's CPU time then. */
+  private record Counted(long instructions, long nanos, long cpuNanos) {
+    GuestRates.Rate rateSince(Counted before) {
+      long n = instructions - before.instructions;
+      long wall = nanos - before.nanos;
+      long cpu = before.cpuNanos < 0 || cpuNanos < 0 ? 0 : cpuNanos - before.cpuNanos;
+      return new GuestRates.Rate(wall <= 0 ? -1 : n * 1e9 / wall, cpu <= 0 ? -1 : n * 1e9 / cpu);
     }
   }
 
-  private Counted count(ActorRef<VmActor.Command> vm) {
+  private Counted count(ActorRef<VmActor.Command> vm, GuestCpuClock cpu) {
     VmActor.Reply reply = ask(cluster.node(SOURCE), vm, VmActor.GetStatus::new);
     if (!(reply instanceof VmActor.Status status)) {
       throw new IllegalStateException("the VM's status: " + reply);
     }
-    return new Counted(status.instructions(), System.nanoTime());
+    return new Counted(status.instructions(), System.nanoTime(), cpu.cpuNanos());
   }
 
-  private record Recorded(double instructionsPerSecond, double traceBytesPerSecond) {}
+  private record Recorded(GuestRates.Rate rate, double traceBytesPerSecond) {}
 
   /**
    * A window in which the guest records every input as a CR/TR source does, the trace encoded as
@@ -158,7 +167,7 @@ final class RunExecutor {
    * released at once, so the window costs what recording costs and no copy-on-write.
    */
   private Recorded recordingWindow(
-      EmbeddedCluster.Node node, ActorRef<VmActor.Command> vm, String vmId)
+      EmbeddedCluster.Node node, ActorRef<VmActor.Command> vm, GuestCpuClock cpu, String vmId)
       throws InterruptedException {
     VmActor.Reply reply =
         ask(node, vm, r -> new VmActor.BeginRecording(RECORDER_BUFFER_SEGMENTS, r));
@@ -177,9 +186,9 @@ final class RunExecutor {
                     0L, (Long sum, org.apache.pekko.util.ByteString frame) -> sum + frame.size()),
                 Keep.both())
             .run(node.system());
-    Counted first = count(vm);
+    Counted first = count(vm, cpu);
     Thread.sleep(plan.window().toMillis()); // the measurement window itself
-    Counted second = count(vm);
+    Counted second = count(vm, cpu);
     ask(node, vm, VmActor.StopRecording::new);
     drain.first().shutdown();
     long bytes = drain.second().toCompletableFuture().join();
@@ -187,7 +196,7 @@ final class RunExecutor {
     return new Recorded(second.rateSince(first), seconds > 0 ? bytes / seconds : -1);
   }
 
-  private record Migrated(MigrationReport report, double sourceInstructionsPerSecond) {}
+  private record Migrated(MigrationReport report, GuestRates.Rate sourceRate) {}
 
   /**
    * Migrates {@code vmId} to the target node. The source's rate during the migration is taken from
@@ -198,10 +207,12 @@ final class RunExecutor {
   private Migrated migrate(
       EmbeddedCluster.Node node,
       ActorRef<VmActor.Command> vm,
+      GuestCpuClock cpu,
       String vmId,
       MigrationParameters parameters) {
-    Counted start = count(vm);
+    Counted start = count(vm, cpu);
     AtomicLong frozeAtNanos = new AtomicLong();
+    AtomicLong frozeAtCpuNanos = new AtomicLong(-1);
     MigrationReport report;
     try {
       report =
@@ -211,8 +222,9 @@ final class RunExecutor {
                   TARGET,
                   parameters,
                   p -> {
-                    if (p.phase() == Phase.FREEZE) {
-                      frozeAtNanos.compareAndSet(0, System.nanoTime());
+                    if (p.phase() == Phase.FREEZE && frozeAtNanos.get() == 0) {
+                      frozeAtCpuNanos.set(cpu.cpuNanos());
+                      frozeAtNanos.set(System.nanoTime());
                     }
                   })
               .report()
@@ -221,13 +233,15 @@ final class RunExecutor {
     } catch (Exception e) {
       throw new IllegalStateException("no report for " + vmId + ": " + e, e);
     }
-    double rate;
+    GuestRates.Rate rate;
     if (report.outcome() == Outcome.COMMITTED && frozeAtNanos.get() > 0) {
-      rate = new Counted(report.freezeInstruction(), frozeAtNanos.get()).rateSince(start);
+      rate =
+          new Counted(report.freezeInstruction(), frozeAtNanos.get(), frozeAtCpuNanos.get())
+              .rateSince(start);
     } else if (report.outcome() == Outcome.ABORTED) {
-      rate = count(vm).rateSince(start);
+      rate = count(vm, cpu).rateSince(start);
     } else {
-      rate = -1;
+      rate = GuestRates.Rate.UNMEASURED;
     }
     log.accept(
         String.format(

@@ -44,9 +44,9 @@ final class RunModel {
               : median(rounds, RoundReport::producedBytesPerSecond);
       double replay = median(rounds, RoundReport::replayInstructionsPerSecond);
       double source =
-          rates.migratingInstructionsPerSecond() > 0
-              ? rates.migratingInstructionsPerSecond()
-              : rates.liveInstructionsPerSecond();
+          rates.migrating().perWallSecond() > 0
+              ? rates.migrating().perWallSecond()
+              : rates.live().perWallSecond();
       if (!(produced >= 0) || !(replay > 0) || !(source > 0)) {
         return Optional.empty();
       }
