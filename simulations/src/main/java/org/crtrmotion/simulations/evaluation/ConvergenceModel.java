@@ -9,6 +9,10 @@ package org.crtrmotion.simulations.evaluation;
  * The source freezes at the first round whose backlog {@code L} gives {@code L/B + L/(g·p) +
  * handover} within the downtime limit, or at {@code maxRounds}.
  *
+ * <p>A runtime that decides only at ticks makes every round last at least {@code minRoundSeconds}
+ * (the coordinator's round interval; 0 gives PAPER.md's model unchanged): the source then runs, and
+ * produces backlog, for the whole tick.
+ *
  * <p>Rounds are stepped one at a time rather than summed as {@code T0/(1−ρ)}, so that a model that
  * does not converge ({@code ρ ≥ 1}) still predicts what the forced freeze at {@code maxRounds}
  * costs. Pre-copy's backlog cannot outgrow the memory the guest keeps dirtying: {@code
@@ -25,6 +29,7 @@ public final class ConvergenceModel {
    * @param producedBytesPerSecond g: trace recorded, or pages dirtied, per second of source time
    * @param replaySpeed p; {@link Double#POSITIVE_INFINITY} when nothing is replayed (pre-copy)
    * @param backlogCapBytes the most the backlog can hold (pre-copy: the dirty working set); 0 none
+   * @param minRoundSeconds the shortest a round lasts (the runtime's decision tick); 0 none
    */
   public record Inputs(
       long firstTransferBytes,
@@ -32,11 +37,15 @@ public final class ConvergenceModel {
       double producedBytesPerSecond,
       double replaySpeed,
       long backlogCapBytes,
+      double minRoundSeconds,
       long downtimeLimitMillis,
       long handoverMillis,
       int maxRounds) {
     public Inputs {
-      if (firstTransferBytes < 0 || producedBytesPerSecond < 0 || backlogCapBytes < 0) {
+      if (firstTransferBytes < 0
+          || producedBytesPerSecond < 0
+          || backlogCapBytes < 0
+          || minRoundSeconds < 0) {
         throw new IllegalArgumentException("sizes and rates cannot be negative");
       }
       if (!(linkBytesPerSecond > 0)) {
@@ -71,7 +80,7 @@ public final class ConvergenceModel {
     double b = in.linkBytesPerSecond();
     double g = in.producedBytesPerSecond();
     double secondsPerByte = Math.max(1 / b, g > 0 ? 1 / (g * in.replaySpeed()) : 0);
-    double elapsed = in.firstTransferBytes() / b;
+    double elapsed = Math.max(in.firstTransferBytes() / b, in.minRoundSeconds());
     double sent = in.firstTransferBytes();
     double backlog = cap(g * elapsed, in.backlogCapBytes());
     int round = 1;
@@ -82,7 +91,7 @@ public final class ConvergenceModel {
         return new Prediction(downtime, elapsed * 1000 + downtime, sent + backlog, round, fits);
       }
       // This round carries the backlog while the source produces the next one.
-      double roundSeconds = backlog * secondsPerByte;
+      double roundSeconds = Math.max(backlog * secondsPerByte, in.minRoundSeconds());
       elapsed += roundSeconds;
       sent += backlog;
       backlog = cap(g * roundSeconds, in.backlogCapBytes());

@@ -32,6 +32,9 @@ public final class Evaluation {
   /** Guest memory each node may hold: the largest guest, a migration's copy and a spare. */
   private static final long NODE_MEMORY_BYTES = 256L << 20;
 
+  /** The coordinators run with their defaults, as a node does. */
+  private static final CoordinatorSettings SETTINGS = CoordinatorSettings.defaults();
+
   public static EvaluationResult run(
       EvaluationPlan plan, List<ExternalBaseline> baselines, Consumer<String> log)
       throws InterruptedException {
@@ -54,12 +57,13 @@ public final class Evaluation {
     List<RunResult> runs = new ArrayList<>();
     try (EmbeddedCluster cluster =
         EmbeddedCluster.start(
-            List.of(RunExecutor.SOURCE, RunExecutor.TARGET),
-            NODE_MEMORY_BYTES,
-            CoordinatorSettings.defaults())) {
+            List.of(RunExecutor.SOURCE, RunExecutor.TARGET), NODE_MEMORY_BYTES, SETTINGS)) {
       ConsoleLog console = new ConsoleLog();
       cluster.nodes().forEach(console::watch);
-      RunExecutor executor = new RunExecutor(cluster, console, plan, log);
+      RunExecutor executor = new RunExecutor(cluster, console, plan, SETTINGS, log);
+      if (plan.warmUp() && !specs.isEmpty()) {
+        warmUp(executor, plan, specs.get(0), log);
+      }
       int n = 0;
       for (RunSpec spec : specs) {
         n++;
@@ -84,6 +88,23 @@ public final class Evaluation {
     }
     return new EvaluationResult(
         plan, runs, baselineRuns, unavailable, machine, started, Instant.now());
+  }
+
+  /**
+   * One migration per strategy of the first run's workload, not recorded: the first migrations in a
+   * fresh JVM run the interpreter and the streams cold, and the first cell would pay for it.
+   */
+  private static void warmUp(
+      RunExecutor executor, EvaluationPlan plan, RunSpec first, Consumer<String> log)
+      throws InterruptedException {
+    for (var strategy : plan.strategies()) {
+      RunSpec spec = new RunSpec(first.workload(), strategy, first.link(), false, 1);
+      log.accept("warm-up (not recorded): " + spec.id());
+      RunResult warm = executor.run(spec);
+      if (!warm.failure().isEmpty()) {
+        log.accept("  warm-up failed: " + warm.failure());
+      }
+    }
   }
 
   private static List<BaselineRun> runBaseline(

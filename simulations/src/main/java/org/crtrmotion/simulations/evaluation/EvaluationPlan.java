@@ -14,6 +14,7 @@ import org.crtrmotion.actors.migration.Strategy;
  * @param quotaInstructionsPerSecond the source's vCPU quota in the runs "with quota"
  * @param window how long each guest-rate window lasts (live, recording, live again)
  * @param deadline each migration ends, committed or aborted, within this
+ * @param warmUp whether a migration per strategy, not recorded, warms the JVM up first
  */
 public record EvaluationPlan(
     List<EvalWorkload> workloads,
@@ -24,7 +25,8 @@ public record EvaluationPlan(
     long quotaInstructionsPerSecond,
     Duration window,
     Duration downtimeLimit,
-    Duration deadline) {
+    Duration deadline,
+    boolean warmUp) {
 
   /** 20 M instructions per second: well under what the interpreter replays here, as p > 1 needs. */
   public static final long DEFAULT_QUOTA = 20_000_000L;
@@ -64,7 +66,8 @@ public record EvaluationPlan(
         DEFAULT_QUOTA,
         Duration.ofSeconds(1),
         MigrationParameters.DEFAULT_DOWNTIME_LIMIT,
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60),
+        true);
   }
 
   /** One memory rate, shorter windows and deadline: minutes, not tens of minutes. */
@@ -78,7 +81,8 @@ public record EvaluationPlan(
         DEFAULT_QUOTA,
         Duration.ofMillis(500),
         MigrationParameters.DEFAULT_DOWNTIME_LIMIT,
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20),
+        true);
   }
 
   public EvaluationPlan withWorkloads(List<EvalWorkload> value) {
@@ -91,7 +95,8 @@ public record EvaluationPlan(
         quotaInstructionsPerSecond,
         window,
         downtimeLimit,
-        deadline);
+        deadline,
+        warmUp);
   }
 
   public EvaluationPlan withLinks(List<Link> value) {
@@ -104,7 +109,8 @@ public record EvaluationPlan(
         quotaInstructionsPerSecond,
         window,
         downtimeLimit,
-        deadline);
+        deadline,
+        warmUp);
   }
 
   public EvaluationPlan withQuotas(List<Boolean> value) {
@@ -117,7 +123,8 @@ public record EvaluationPlan(
         quotaInstructionsPerSecond,
         window,
         downtimeLimit,
-        deadline);
+        deadline,
+        warmUp);
   }
 
   public EvaluationPlan withWindow(Duration value) {
@@ -130,7 +137,22 @@ public record EvaluationPlan(
         quotaInstructionsPerSecond,
         value,
         downtimeLimit,
-        deadline);
+        deadline,
+        warmUp);
+  }
+
+  public EvaluationPlan withWarmUp(boolean value) {
+    return new EvaluationPlan(
+        workloads,
+        strategies,
+        links,
+        quotas,
+        repeat,
+        quotaInstructionsPerSecond,
+        window,
+        downtimeLimit,
+        deadline,
+        value);
   }
 
   /**

@@ -30,10 +30,11 @@ final class MarkdownReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "- %d run(s) per cell; downtime-limit %d ms; deadline %d s; quota %s instr/s;"
+            "- %d run(s) per cell%s; downtime-limit %d ms; deadline %d s; quota %s instr/s;"
                 + " rate windows %d ms; guests in host time; two nodes in one JVM (Artery on"
                 + " 127.0.0.1)\n",
             plan.repeat(),
+            plan.warmUp() ? " after a warm-up migration per strategy" : "",
             plan.downtimeLimit().toMillis(),
             plan.deadline().toSeconds(),
             fmt(plan.quotaInstructionsPerSecond()),

@@ -43,13 +43,23 @@ final class RunExecutor {
   private final EmbeddedCluster cluster;
   private final ConsoleLog console;
   private final EvaluationPlan plan;
+  private final CoordinatorSettings settings;
   private final Consumer<String> log;
 
+  /**
+   * @param settings the coordinators' settings the cluster runs with (the model uses their round
+   *     interval and handover)
+   */
   RunExecutor(
-      EmbeddedCluster cluster, ConsoleLog console, EvaluationPlan plan, Consumer<String> log) {
+      EmbeddedCluster cluster,
+      ConsoleLog console,
+      EvaluationPlan plan,
+      CoordinatorSettings settings,
+      Consumer<String> log) {
     this.cluster = cluster;
     this.console = console;
     this.plan = plan;
+    this.settings = settings;
     this.log = log;
   }
 
@@ -90,11 +100,7 @@ final class RunExecutor {
       InvariantCheck invariants = InvariantCheck.of(report, console.sequence(vmId));
       Optional<ModelEstimate> prediction =
           RunModel.estimate(
-              report,
-              rates,
-              plan.parameters(spec),
-              spec.link().bytesPerSecond(),
-              CoordinatorSettings.defaults().handoverMillis());
+              report, rates, plan.parameters(spec), spec.link().bytesPerSecond(), settings);
       return new RunResult(spec, Optional.of(report), "", rates, invariants, prediction);
     } catch (RuntimeException e) {
       return RunResult.failed(spec, e.toString(), GuestRates.UNMEASURED);

@@ -17,7 +17,7 @@ class ConvergenceModelTest {
     // Downtime = 10 kB / 10 MB/s + 10 kB / (10 kB/s · 4) + 10 ms = 1 + 250 + 10 ms.
     var p =
         ConvergenceModel.predict(
-            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 4, 0, 300, 10, 30));
+            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 4, 0, 0, 300, 10, 30));
     assertEquals(1, p.rounds());
     assertTrue(p.converges());
     assertEquals(261, p.downtimeMillis(), 1e-9);
@@ -29,7 +29,7 @@ class ConvergenceModelTest {
   void eachRoundShrinksTheBacklogByRho() {
     // ρ = max(g/B, 1/p) = max(0.001, 0.5) = 0.5: replay-bound. L1 = 10 kB costs 510 ms > 300;
     // round 1 replays it in 0.5 s, meanwhile L2 = 5 kB costs 260 ms: freeze at round 2.
-    var in = new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 2, 0, 300, 10, 30);
+    var in = new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 2, 0, 0, 300, 10, 30);
     assertEquals(0.5, in.shrinkFactor(), 1e-12);
     var p = ConvergenceModel.predict(in);
     assertEquals(2, p.rounds());
@@ -43,7 +43,7 @@ class ConvergenceModelTest {
     // p = 1: every round leaves as much trace as it carried.
     var p =
         ConvergenceModel.predict(
-            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 1, 0, 300, 10, 5));
+            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 1, 0, 0, 300, 10, 5));
     assertFalse(p.converges());
     assertEquals(5, p.rounds());
     assertEquals(1 + 1000 + 10, p.downtimeMillis(), 1e-9);
@@ -55,7 +55,7 @@ class ConvergenceModelTest {
     var p =
         ConvergenceModel.predict(
             new ConvergenceModel.Inputs(
-                10_000_000, 10 * MB, 5 * MB, Double.POSITIVE_INFINITY, 0, 300, 10, 30));
+                10_000_000, 10 * MB, 5 * MB, Double.POSITIVE_INFINITY, 0, 0, 300, 10, 30));
     assertEquals(2, p.rounds());
     assertEquals(260, p.downtimeMillis(), 1e-9);
     assertEquals(17_500_000, p.bytes(), 1e-6);
@@ -67,7 +67,7 @@ class ConvergenceModelTest {
     var p =
         ConvergenceModel.predict(
             new ConvergenceModel.Inputs(
-                10_000_000, 10 * MB, 50 * MB, Double.POSITIVE_INFINITY, 1_000_000, 300, 10, 30));
+                10_000_000, 10 * MB, 50 * MB, Double.POSITIVE_INFINITY, 1_000_000, 0, 300, 10, 30));
     assertEquals(1, p.rounds());
     assertEquals(110, p.downtimeMillis(), 1e-9);
   }
@@ -75,9 +75,24 @@ class ConvergenceModelTest {
   @Test
   void aGuestThatProducesNothingCostsOnlyTheHandover() {
     var p =
-        ConvergenceModel.predict(new ConvergenceModel.Inputs(1_000_000, MB, 0, 3, 0, 300, 10, 30));
+        ConvergenceModel.predict(
+            new ConvergenceModel.Inputs(1_000_000, MB, 0, 3, 0, 0, 300, 10, 30));
     assertEquals(10, p.downtimeMillis(), 1e-9);
     assertEquals(1_000_000, p.bytes(), 1e-6);
+  }
+
+  @Test
+  void aRuntimeThatDecidesAtTicksMakesEveryRoundLastATick() {
+    // As the first test (T0 = 1 s), but every round lasts at least 2 s: L1 = 20 kB costs
+    // 2 + 500 + 10 ms > 300, so a second round of 2 s follows, L2 = 20 kB again: forced at
+    // max-rounds 2.
+    var p =
+        ConvergenceModel.predict(
+            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 4, 0, 2.0, 300, 10, 2));
+    assertFalse(p.converges());
+    assertEquals(2, p.rounds());
+    assertEquals(2 + 500 + 10, p.downtimeMillis(), 1e-9);
+    assertEquals(4000 + 512, p.totalTimeMillis(), 1e-9);
   }
 
   @Test
@@ -85,7 +100,7 @@ class ConvergenceModelTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new ConvergenceModel.Inputs(1, 0, 0, 1, 0, 300, 10, 30));
+            () -> new ConvergenceModel.Inputs(1, 0, 0, 1, 0, 0, 300, 10, 30));
     assertTrue(e.getMessage().contains("link rate"), e.getMessage());
   }
 }

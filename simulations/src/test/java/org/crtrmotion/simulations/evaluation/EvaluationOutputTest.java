@@ -50,7 +50,8 @@ class EvaluationOutputTest {
             .withWorkloads(List.of(Workloads.memory(16), Workloads.netkv()))
             .withLinks(List.of(Link.GBIT_1))
             .withQuotas(List.of(false))
-            .withWindow(Duration.ofMillis(200));
+            .withWindow(Duration.ofMillis(200))
+            .withWarmUp(false);
     result = Evaluation.run(plan, List.of(new FixedBaseline()), line -> {});
     Evaluation.write(result, dir, "test");
   }
