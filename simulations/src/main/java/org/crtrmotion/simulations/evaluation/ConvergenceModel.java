@@ -10,8 +10,10 @@ package org.crtrmotion.simulations.evaluation;
  * handover} within the downtime limit, or at {@code maxRounds}.
  *
  * <p>A runtime that decides only at ticks makes every round last at least {@code minRoundSeconds}
- * (the coordinator's round interval; 0 gives PAPER.md's model unchanged): the source then runs, and
- * produces backlog, for the whole tick.
+ * (the coordinator's round interval; 0 gives PAPER.md's model unchanged). The tick lengthens the
+ * time, not the backlog: a round's backlog is still what the source produced while the round before
+ * was being sent (and replayed); in the rest of the tick the pipeline keeps up (ρ &lt; 1) or, for
+ * pre-copy, the next page round has already started.
  *
  * <p>Rounds are stepped one at a time rather than summed as {@code T0/(1−ρ)}, so that a model that
  * does not converge ({@code ρ ≥ 1}) still predicts what the forced freeze at {@code maxRounds}
@@ -80,9 +82,10 @@ public final class ConvergenceModel {
     double b = in.linkBytesPerSecond();
     double g = in.producedBytesPerSecond();
     double secondsPerByte = Math.max(1 / b, g > 0 ? 1 / (g * in.replaySpeed()) : 0);
-    double elapsed = Math.max(in.firstTransferBytes() / b, in.minRoundSeconds());
+    double work = in.firstTransferBytes() / b;
+    double elapsed = Math.max(work, in.minRoundSeconds());
     double sent = in.firstTransferBytes();
-    double backlog = cap(g * elapsed, in.backlogCapBytes());
+    double backlog = cap(g * work, in.backlogCapBytes());
     int round = 1;
     while (true) {
       double downtime = downtimeMillis(backlog, in);
@@ -91,10 +94,10 @@ public final class ConvergenceModel {
         return new Prediction(downtime, elapsed * 1000 + downtime, sent + backlog, round, fits);
       }
       // This round carries the backlog while the source produces the next one.
-      double roundSeconds = Math.max(backlog * secondsPerByte, in.minRoundSeconds());
-      elapsed += roundSeconds;
+      work = backlog * secondsPerByte;
+      elapsed += Math.max(work, in.minRoundSeconds());
       sent += backlog;
-      backlog = cap(g * roundSeconds, in.backlogCapBytes());
+      backlog = cap(g * work, in.backlogCapBytes());
       round++;
     }
   }

@@ -82,17 +82,21 @@ class ConvergenceModelTest {
   }
 
   @Test
-  void aRuntimeThatDecidesAtTicksMakesEveryRoundLastATick() {
-    // As the first test (T0 = 1 s), but every round lasts at least 2 s: L1 = 20 kB costs
-    // 2 + 500 + 10 ms > 300, so a second round of 2 s follows, L2 = 20 kB again: forced at
-    // max-rounds 2.
-    var p =
+  void aRuntimeThatDecidesAtTicksLengthensTheRoundsButNotTheBacklog() {
+    // As the first test (T0 = 1 s, L1 = 10 kB, 261 ms), but rounds last at least 2 s.
+    var once =
         ConvergenceModel.predict(
-            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 4, 0, 2.0, 300, 10, 2));
-    assertFalse(p.converges());
-    assertEquals(2, p.rounds());
-    assertEquals(2 + 500 + 10, p.downtimeMillis(), 1e-9);
-    assertEquals(4000 + 512, p.totalTimeMillis(), 1e-9);
+            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 4, 0, 2.0, 300, 10, 30));
+    assertEquals(1, once.rounds());
+    assertEquals(261, once.downtimeMillis(), 1e-9);
+    assertEquals(2000 + 261, once.totalTimeMillis(), 1e-9);
+    // As the second (replay-bound, a second round of 0.5 s): each round now takes 2 s.
+    var twice =
+        ConvergenceModel.predict(
+            new ConvergenceModel.Inputs(10_000_000, 10 * MB, 10_000, 2, 0, 2.0, 300, 10, 30));
+    assertEquals(2, twice.rounds());
+    assertEquals(0.5 + 250 + 10, twice.downtimeMillis(), 1e-9);
+    assertEquals(4000 + twice.downtimeMillis(), twice.totalTimeMillis(), 1e-9);
   }
 
   @Test
