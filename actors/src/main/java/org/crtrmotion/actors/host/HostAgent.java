@@ -163,7 +163,9 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   /**
    * As {@link StartVm}, with the whole machine configuration (time mode included) and the guest
    * thread's slice ({@link VmSpec#sliceInstructions()}; 0 for the default). A recording source
-   * hands its trace over once per slice, so an idle guest in host time wants short slices.
+   * hands its trace over once per slice, so an idle guest in host time wants short slices. {@code
+   * quotaInstructionsPerSecond} is the VM's vCPU quota ({@link VmSpec#withQuota}; 0 for none); a
+   * migration's copy on the target replays without it.
    */
   public record StartConfiguredVm(
       String image,

@@ -94,6 +94,30 @@ class HostAgentTest {
   }
 
   @Test
+  void aConfiguredStartWithAQuotaBootsTheVmUnderIt() {
+    ActorRef<HostAgent.Command> agent = agent();
+    TestProbe<HostAgent.StartVmReply> reply = testKit.createTestProbe();
+    agent.tell(
+        new HostAgent.StartConfiguredVm(
+            "cpu.elf",
+            org.crtrmotion.vm.machine.MachineConfig.defaults().withRamBytes(16 * MIB),
+            1L << 16,
+            5_000_000,
+            reply.ref()));
+    String vmId =
+        ((HostAgent.VmStarted) reply.expectMessageClass(HostAgent.VmStarted.class, PATIENCE))
+            .vmId();
+    TestProbe<HostAgent.VmHandle> handle = testKit.createTestProbe();
+    agent.tell(new HostAgent.GetVm(vmId, handle.ref()));
+    assertEquals(
+        5_000_000,
+        handle
+            .expectMessageClass(HostAgent.VmHandle.class, PATIENCE)
+            .spec()
+            .quotaInstructionsPerSecond());
+  }
+
+  @Test
   void capacityCountsRunningVmsAgainstTheNodeLimits() {
     ActorRef<HostAgent.Command> agent = agent();
     start(agent, "memory.elf", 16 * MIB);

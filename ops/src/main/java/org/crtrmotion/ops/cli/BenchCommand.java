@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       BenchCpuCommand.class,
       BenchBootCommand.class,
       BenchRecordCommand.class,
-      BenchStreamsCommand.class
+      BenchStreamsCommand.class,
+      BenchEvaluationCommand.class
     })
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
