@@ -21,8 +21,8 @@ import org.crtrmotion.vm.trace.TraceSegment;
 
 /**
  * One trace moved both ways {@code bench streams} compares: through the real pipeline (encoder with
- * its codec policy, StreamRef over Artery TCP between two nodes, decoder, {@link TraceReader}) and
- * as its serialised segments through a plain socket.
+ * its codec policy, a lane between two nodes — log-streaming's bulk lane or a StreamRef over Artery
+ * TCP —, decoder, {@link TraceReader}) and as its serialised segments through a plain socket.
  */
 final class TracePipeline {
   private static final String STREAM = "bench/trace";
@@ -42,13 +42,19 @@ final class TracePipeline {
       Received oneNode,
       double oneNodeSeconds,
       long transportFrameBytes,
-      double transportSeconds) {
+      double transportSeconds,
+      double bulkLaneSeconds) {
     /**
      * The same frames, encoded beforehand, through the StreamRef over Artery to a sink that only
      * counts them: what the transport alone allows, in trace bytes carried per second.
      */
     double transportMegabytesPerSecond() {
       return bytesSent / transportSeconds / 1e6;
+    }
+
+    /** The same frames through the bulk lane to a sink that only counts them. */
+    double bulkLaneMegabytesPerSecond() {
+      return bytesSent / bulkLaneSeconds / 1e6;
     }
 
     /** The same stages in one node without remoting: where the pipeline's ceiling is. */
@@ -76,7 +82,12 @@ final class TracePipeline {
    * encoder's codec policy.
    */
   record Layout(
-      int segmentsPerFrame, boolean asyncBoundaries, CodecPolicy codecs, int compressors) {
+      int segmentsPerFrame,
+      boolean asyncBoundaries,
+      CodecPolicy codecs,
+      int compressors,
+      LoopbackNodes.Lane lane,
+      boolean makeEvents) {
     /** The policy's name, with the compressors when more than one. */
     String codecsLabel() {
       return compressors == 1 ? codecs.toString() : codecs + " x" + compressors;
@@ -96,12 +107,14 @@ final class TracePipeline {
     SocketCopy.copy(serialised);
     withinOneNode(nodes, segments, layout);
     List<ByteString> frames = encodedFrames(nodes, segments, layout);
-    long frameBytes = transportOnly(nodes, frames);
+    long frameBytes = transportOnly(nodes, LoopbackNodes.Lane.STREAM_REF, frames);
+    transportOnly(nodes, LoopbackNodes.Lane.TCP, frames);
     Received received = null;
     Received local = null;
     double best = Double.MAX_VALUE;
     double bestLocal = Double.MAX_VALUE;
     double bestTransport = Double.MAX_VALUE;
+    double bestLane = Double.MAX_VALUE;
     SocketCopy.Copied socket = null;
     for (int i = 0; i < repeat; i++) {
       long start = System.nanoTime();
@@ -115,10 +128,15 @@ final class TracePipeline {
       local = withinOneNode(nodes, segments, layout);
       bestLocal = Math.min(bestLocal, (System.nanoTime() - start) / 1e9);
       start = System.nanoTime();
-      if (transportOnly(nodes, frames) != frameBytes) {
-        throw new IllegalStateException(trace.label() + ": the transport lost frame bytes");
+      if (transportOnly(nodes, LoopbackNodes.Lane.STREAM_REF, frames) != frameBytes) {
+        throw new IllegalStateException(trace.label() + ": the StreamRef lost frame bytes");
       }
       bestTransport = Math.min(bestTransport, (System.nanoTime() - start) / 1e9);
+      start = System.nanoTime();
+      if (transportOnly(nodes, LoopbackNodes.Lane.TCP, frames) != frameBytes) {
+        throw new IllegalStateException(trace.label() + ": the bulk lane lost frame bytes");
+      }
+      bestLane = Math.min(bestLane, (System.nanoTime() - start) / 1e9);
     }
     return new Result(
         trace.label(),
@@ -131,7 +149,8 @@ final class TracePipeline {
         local,
         bestLocal,
         frameBytes,
-        bestTransport);
+        bestTransport,
+        bestLane);
   }
 
   /**
@@ -159,7 +178,8 @@ final class TracePipeline {
                     r.oneNode(),
                     r.oneNodeSeconds(),
                     r.transportFrameBytes(),
-                    r.transportSeconds()))
+                    r.transportSeconds(),
+                    r.bulkLaneSeconds()))
         .toList();
   }
 
@@ -174,10 +194,13 @@ final class TracePipeline {
         Sink.seq());
   }
 
-  /** Frames through StreamRef and Artery, nothing done to them; returns the bytes counted. */
-  private static long transportOnly(LoopbackNodes nodes, List<ByteString> frames) throws Exception {
+  /** Frames through {@code lane}, nothing done to them; returns the bytes counted. */
+  private static long transportOnly(
+      LoopbackNodes nodes, LoopbackNodes.Lane lane, List<ByteString> frames) throws Exception {
     return nodes.transfer(
-        Source.from(frames), Sink.<Long, ByteString>fold(0L, (sum, frame) -> sum + frame.size()));
+        lane,
+        Source.from(frames),
+        Sink.<Long, ByteString>fold(0L, (sum, frame) -> sum + frame.size()));
   }
 
   private static Source<ByteString, ?> frames(List<TraceSegment> segments, Layout layout) {
@@ -196,7 +219,7 @@ final class TracePipeline {
 
   private static Received acrossNodes(
       LoopbackNodes nodes, List<TraceSegment> segments, Layout layout) throws Exception {
-    return nodes.transfer(frames(segments, layout), receive(layout));
+    return nodes.transfer(layout.lane(), frames(segments, layout), receive(layout));
   }
 
   /** Each segment as it is stored and as a frame carries it: length-delimited protobuf. */
@@ -228,7 +251,7 @@ final class TracePipeline {
                   long bytes = sum.bytes();
                   List<TraceSegment> carried = frame.segments();
                   for (TraceSegment s : carried) {
-                    events += accept(reader, s);
+                    events += read(reader, s, layout.makeEvents());
                     bytes += s.wireBytes();
                   }
                   return new Received(
@@ -241,9 +264,13 @@ final class TracePipeline {
             Keep.right());
   }
 
-  private static int accept(TraceReader reader, TraceSegment segment) {
+  /**
+   * Checks the segment as a receiver must (checksum, sequence, range, each event's encoding) and
+   * counts its events; makes an object of each event only when asked to, as a replay feed does.
+   */
+  private static int read(TraceReader reader, TraceSegment segment, boolean makeEvents) {
     try {
-      return reader.accept(segment).size();
+      return makeEvents ? reader.accept(segment).size() : reader.admit(segment);
     } catch (TraceFormatException e) {
       throw new IllegalStateException("segment " + segment.sequence() + ": " + e.getMessage(), e);
     }
