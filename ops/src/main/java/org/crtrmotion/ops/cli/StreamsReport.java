@@ -34,7 +34,7 @@ record StreamsReport(
         tuning.maximumFrameBytes() >> 10);
     out.printf(
         Locale.ROOT,
-        "%-36s %-9s %9s %7s %13s %11s %7s %15s %15s %15s%n",
+        "%-36s %-9s %9s %7s %13s %11s %7s %15s %15s %15s %11s %11s %9s%n",
         "trace",
         "codecs",
         "segments",
@@ -44,11 +44,14 @@ record StreamsReport(
         "ratio",
         "one node MB/s",
         "StreamRef MB/s",
-        "TCP lane MB/s");
+        "TCP lane MB/s",
+        "pipe CPU/B",
+        "sock CPU/B",
+        "CPU ratio");
     for (TracePipeline.Result r : throughput) {
       out.printf(
           Locale.ROOT,
-          "%-36s %-9s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f %15.1f %15.1f%n",
+          "%-36s %-9s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f %15.1f %15.1f %11.2f %11.2f %9.2f%n",
           r.label(),
           r.codecs(),
           r.segments(),
@@ -58,7 +61,10 @@ record StreamsReport(
           r.ratio(),
           r.oneNodeMegabytesPerSecond(),
           r.transportMegabytesPerSecond(),
-          r.bulkLaneMegabytesPerSecond());
+          r.bulkLaneMegabytesPerSecond(),
+          r.pipelineCpuNanosPerByte(),
+          r.socketCpuNanosPerByte(),
+          r.cpuRatio());
     }
     out.println(
         "(one node: the same stages in the sending node without StreamRef and Artery, the ceiling"
@@ -66,6 +72,9 @@ record StreamsReport(
             + " trace, since it does not depend on the codec; StreamRef: the same frames, encoded"
             + " beforehand, through StreamRef and Artery to a sink that only counts them, the"
             + " ceiling Artery sets; TCP lane: the same through the bulk lane; all in trace MB/s;"
+            + " CPU/B: CPU ns this JVM used per trace byte (all threads, user and system), in the"
+            + " pipeline's cheapest run and in the socket copy; CPU ratio = socket's / pipeline's,"
+            + " the ratio a host with the cores to spare would show;"
             + " codecs: the encoder's CodecPolicy, adaptive = LZ4 only on a capped link slower than"
             + " the compressor, so raw here; TraceStreams.encode without a policy uses lz4)");
     out.println();
@@ -117,7 +126,9 @@ record StreamsReport(
                             + "\"bytesReceived\":%d,\"segmentsReceived\":%d,"
                             + "\"socketBytesReceived\":%d,\"pipelineMBps\":%.3f,"
                             + "\"socketMBps\":%.3f,\"ratio\":%.4f,\"oneNodeMBps\":%.3f,"
-                            + "\"streamRefMBps\":%.3f,\"tcpLaneMBps\":%.3f}",
+                            + "\"streamRefMBps\":%.3f,\"tcpLaneMBps\":%.3f,"
+                            + "\"pipelineCpuNsPerByte\":%.3f,\"socketCpuNsPerByte\":%.3f,"
+                            + "\"cpuRatio\":%.4f}",
                         quote(r.label()),
                         quote(r.codecs()),
                         r.segments(),
@@ -130,7 +141,10 @@ record StreamsReport(
                         r.ratio(),
                         r.oneNodeMegabytesPerSecond(),
                         r.transportMegabytesPerSecond(),
-                        r.bulkLaneMegabytesPerSecond()))
+                        r.bulkLaneMegabytesPerSecond(),
+                        r.pipelineCpuNanosPerByte(),
+                        r.socketCpuNanosPerByte(),
+                        r.cpuRatio()))
             .collect(Collectors.joining(","));
     String codecs =
         compression.stream()
