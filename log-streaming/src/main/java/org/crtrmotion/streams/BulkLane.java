@@ -43,6 +43,12 @@ import org.reactivestreams.Publisher;
  * taken within the accept timeout fails its frames stream with a {@link TimeoutException}.
  */
 public final class BulkLane {
+  /**
+   * The longest frame a receiver of a reliable stream accepts on a bulk lane; frames are far
+   * smaller (a few hundred KiB), so this only stops a corrupt length from allocating without bound.
+   */
+  public static final int MAX_FRAME_BYTES = 64 << 20;
+
   /** Bytes of the random token that names an offer. */
   static final int TOKEN_BYTES = 16;
 
@@ -122,23 +128,23 @@ public final class BulkLane {
   /**
    * Serves {@code frames} of stream {@code streamId} to the first connection on {@code host} that
    * presents the offer's token. The frames stream is materialised at once (so that its termination
-   * watchers run even if nobody connects) and pulled only by the connection. Completes with the
-   * offer once the port is bound.
+   * watchers run even if nobody connects) and pulled only by the connection. Returns the frames'
+   * materialised value and the offer, which completes once the port is bound.
    */
-  public static CompletionStage<Offer> serve(
+  public static <M> Pair<M, CompletionStage<Offer>> serve(
       ActorSystem<?> system,
       String streamId,
       String host,
-      Source<ByteString, ?> frames,
+      Source<ByteString, M> frames,
       Duration acceptTimeout) {
     ByteString token = randomToken();
-    Pair<UniqueKillSwitch, Publisher<ByteString>> served =
+    Pair<Pair<M, UniqueKillSwitch>, Publisher<ByteString>> served =
         frames
             .map(BulkLane::withLength)
-            .viaMat(KillSwitches.single(), Keep.right())
+            .viaMat(KillSwitches.single(), Keep.both())
             .toMat(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT), Keep.both())
             .run(system);
-    UniqueKillSwitch abort = served.first();
+    UniqueKillSwitch abort = served.first().second();
     Publisher<ByteString> publisher = served.second();
     AtomicBoolean taken = new AtomicBoolean();
     CompletableFuture<Tcp.ServerBinding> bound = new CompletableFuture<>();
@@ -151,30 +157,32 @@ public final class BulkLane {
                         connection.handleWith(
                             handler(token, taken, publisher, bound, streamId), system)))
             .run(system);
-    return binding.thenApply(
-        b -> {
-          bound.complete(b);
-          // Once the lane is taken, the timeout finds it taken and does nothing.
-          system
-              .scheduler()
-              .scheduleOnce(
-                  acceptTimeout,
-                  () -> {
-                    if (taken.compareAndSet(false, true)) {
-                      b.unbind();
-                      abort.abort(
-                          new TimeoutException(
-                              "no receiver took the bulk lane of stream '"
-                                  + streamId
-                                  + "' within "
-                                  + acceptTimeout.toMillis()
-                                  + " ms"));
-                    }
-                  },
-                  system.executionContext());
-          return new Offer(
-              streamId, b.localAddress().getHostString(), b.localAddress().getPort(), token);
-        });
+    CompletionStage<Offer> offer =
+        binding.thenApply(
+            b -> {
+              bound.complete(b);
+              // Once the lane is taken, the timeout finds it taken and does nothing.
+              system
+                  .scheduler()
+                  .scheduleOnce(
+                      acceptTimeout,
+                      () -> {
+                        if (taken.compareAndSet(false, true)) {
+                          b.unbind();
+                          abort.abort(
+                              new TimeoutException(
+                                  "no receiver took the bulk lane of stream '"
+                                      + streamId
+                                      + "' within "
+                                      + acceptTimeout.toMillis()
+                                      + " ms"));
+                        }
+                      },
+                      system.executionContext());
+              return new Offer(
+                  streamId, b.localAddress().getHostString(), b.localAddress().getPort(), token);
+            });
+    return Pair.create(served.first().first(), offer);
   }
 
   /**

@@ -46,6 +46,7 @@ class BulkLaneTest {
   private static BulkLane.Offer served(Source<ByteString, ?> frames) throws Exception {
     BulkLane.Offer offer =
         BulkLane.serve(nodes.sender, STREAM, "127.0.0.1", frames, ACCEPT)
+            .second()
             .toCompletableFuture()
             .get(TwoNodes.PATIENCE.toSeconds(), TimeUnit.SECONDS);
     return BulkLane.Offer.parse(STREAM, offer.toBytes());
@@ -109,6 +110,7 @@ class BulkLaneTest {
                 (mat, done) -> done.whenComplete((ok, failure) -> ended.complete(failure)));
 
     BulkLane.serve(nodes.sender, STREAM, "127.0.0.1", frames, Duration.ofMillis(200))
+        .second()
         .toCompletableFuture()
         .get(TwoNodes.PATIENCE.toSeconds(), TimeUnit.SECONDS);
 

@@ -135,6 +135,7 @@ pekko.stream.materializer.stream-ref.buffer-capacity = %d
             outcome);
     BulkLane.Offer offer =
         BulkLane.serve(sender, STREAM, "127.0.0.1", frames, PATIENCE)
+            .second()
             .toCompletableFuture()
             .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     remote.tell(offer.toBytes());
