@@ -157,6 +157,13 @@ public final class BulkLane {
                         connection.handleWith(
                             handler(token, taken, publisher, bound, streamId), system)))
             .run(system);
+    // A port that cannot be bound ends the frames too, so that their watchers learn why.
+    binding.whenComplete(
+        (b, failure) -> {
+          if (failure != null) {
+            abort.abort(failure);
+          }
+        });
     CompletionStage<Offer> offer =
         binding.thenApply(
             b -> {
@@ -219,9 +226,9 @@ public final class BulkLane {
                     ok -> {
                       if (!ok) {
                         throw new IllegalStateException(
-                            "a connection did not present the token of stream '"
+                            "a connection to the bulk lane of stream '"
                                 + streamId
-                                + "''s bulk lane, or came second");
+                                + "' did not present its token, or came second");
                       }
                       bound.thenAccept(Tcp.ServerBinding::unbind);
                       return Source.fromPublisher(publisher);
