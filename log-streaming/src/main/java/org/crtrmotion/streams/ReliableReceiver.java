@@ -134,19 +134,38 @@ public final class ReliableReceiver {
               cause != null ? cause : new IllegalStateException("no connection was open yet");
           long deadline = System.nanoTime() + resumeDeadline.toNanos();
           return open(deadline, why)
-              .thenApply(ref -> Optional.of(Pair.create(NotUsed.getInstance(), frames(ref))));
+              .thenApply(
+                  handed ->
+                      Optional.of(Pair.create(NotUsed.getInstance(), frames(carried(handed)))));
         });
   }
 
-  private CompletionStage<SourceRef<ByteString>> open(long deadlineNanos, Throwable dropCause) {
+  /**
+   * The frames of what the sender handed over: a StreamRef, or the offer of a bulk lane (a {@link
+   * BulkLane} connection of its own), whichever the sender was started with.
+   */
+  @SuppressWarnings("unchecked")
+  private Source<ByteString, NotUsed> carried(Object handed) {
+    if (handed instanceof SourceRef<?> ref) {
+      return ((SourceRef<ByteString>) ref).getSource();
+    }
+    if (handed instanceof ByteString offer) {
+      return BulkLane.connect(
+          system, BulkLane.Offer.parse(streamId, offer), BulkLane.MAX_FRAME_BYTES);
+    }
+    throw new IllegalStateException(
+        "the sender of stream '" + streamId + "' answered a resume with " + handed);
+  }
+
+  private CompletionStage<Object> open(long deadlineNanos, Throwable dropCause) {
     long from = nextSequence();
     long remaining = deadlineNanos - System.nanoTime();
     Duration timeout = Duration.ofNanos(Math.max(1, Math.min(remaining, ASK_TIMEOUT.toNanos())));
     ActorRefResolver resolver = ActorRefResolver.get(system);
-    CompletionStage<SourceRef<ByteString>> asked =
+    CompletionStage<Object> asked =
         AskPattern.askWithStatus(
             endpoint,
-            (ActorRef<StatusReply<SourceRef<ByteString>>> replyTo) ->
+            (ActorRef<StatusReply<Object>> replyTo) ->
                 control.resume(from, resolver.toSerializationFormat(replyTo)),
             timeout,
             system.scheduler());
@@ -158,13 +177,13 @@ public final class ReliableReceiver {
               }
               Throwable cause = unwrap(failure);
               if (cause instanceof StatusReply.ErrorMessage refused) {
-                return CompletableFuture.<SourceRef<ByteString>>failedFuture(
+                return CompletableFuture.<Object>failedFuture(
                     giveUp(
                         new ReliableStreamException(
                             Reason.REFUSED, streamId, from - 1, refused.getMessage(), dropCause)));
               }
               if (System.nanoTime() - deadlineNanos >= 0) {
-                return CompletableFuture.<SourceRef<ByteString>>failedFuture(
+                return CompletableFuture.<Object>failedFuture(
                     giveUp(
                         new ReliableStreamException(
                             Reason.NOT_RESUMED,
@@ -194,13 +213,13 @@ public final class ReliableReceiver {
   }
 
   /** One connection's frames; it never fails downstream: its end is what triggers a resume. */
-  private Source<ByteString, NotUsed> frames(SourceRef<ByteString> ref) {
+  private Source<ByteString, NotUsed> frames(Source<ByteString, NotUsed> carried) {
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     synchronized (this) {
       connectionEnded = ended;
       connections++;
     }
-    return ref.getSource()
+    return carried
         .viaMat(KillSwitches.single(), Keep.right())
         .map(this::noteReceived)
         .watchTermination(

@@ -47,6 +47,7 @@ public final class ReliableSender {
   private final OutboundLog log;
   private final Flow<ByteString, ByteString, NotUsed> link;
   private final Duration resumeDeadline;
+  private final String bulkHost; // null: connections are StreamRefs over Artery
   private final CompletableFuture<Done> done = new CompletableFuture<>();
   private final ActorRef<ByteString> endpoint;
 
@@ -63,8 +64,10 @@ public final class ReliableSender {
       ActorSystem<?> system,
       OutboundLog log,
       Flow<ByteString, ByteString, NotUsed> link,
-      Duration resumeDeadline) {
+      Duration resumeDeadline,
+      String bulkHost) {
     this.system = system;
+    this.bulkHost = bulkHost;
     this.log = log;
     this.streamId = log.streamId();
     this.link = link;
@@ -94,12 +97,37 @@ public final class ReliableSender {
       OutboundLog log,
       Flow<ByteString, ByteString, NotUsed> link,
       Duration resumeDeadline) {
+    return start(system, log, link, resumeDeadline, null);
+  }
+
+  /**
+   * The same, but each connection carries its frames over a {@link BulkLane} bound on {@code
+   * bulkHost} (an address of this node the receiver can reach) instead of a StreamRef: the resume
+   * request is answered with the lane's offer, and acknowledgements, resume and deadlines work as
+   * with StreamRefs. A receiver takes whichever it is handed.
+   */
+  public static ReliableSender startOverBulkLane(
+      ActorSystem<?> system,
+      OutboundLog log,
+      Flow<ByteString, ByteString, NotUsed> link,
+      Duration resumeDeadline,
+      String bulkHost) {
+    return start(system, log, link, resumeDeadline, Objects.requireNonNull(bulkHost, "bulkHost"));
+  }
+
+  private static ReliableSender start(
+      ActorSystem<?> system,
+      OutboundLog log,
+      Flow<ByteString, ByteString, NotUsed> link,
+      Duration resumeDeadline,
+      String bulkHost) {
     ReliableSender sender =
         new ReliableSender(
             Objects.requireNonNull(system, "system"),
             Objects.requireNonNull(log, "log"),
             Objects.requireNonNull(link, "link"),
-            Objects.requireNonNull(resumeDeadline, "resumeDeadline"));
+            Objects.requireNonNull(resumeDeadline, "resumeDeadline"),
+            bulkHost);
     synchronized (sender) {
       sender.scheduleCheck(resumeDeadline);
     }
@@ -182,10 +210,10 @@ public final class ReliableSender {
   }
 
   private void resume(long from, String replyTo) {
-    ActorRef<StatusReply<SourceRef<ByteString>>> reply =
-        ActorRefResolver.get(system).resolveActorRef(replyTo);
+    // The answer is a SourceRef or a bulk lane's offer (as bytes); both cross Artery as they are.
+    ActorRef<StatusReply<Object>> reply = ActorRefResolver.get(system).resolveActorRef(replyTo);
     UniqueKillSwitch previous;
-    SourceRef<ByteString> ref;
+    CompletionStage<Object> answer;
     synchronized (this) {
       if (done.isDone()) {
         reply.tell(StatusReply.error(refusal(from, "it is no longer served: " + outcome())));
@@ -208,7 +236,7 @@ public final class ReliableSender {
       int mine = ++epoch;
       connections++;
       connected = true;
-      Pair<UniqueKillSwitch, SourceRef<ByteString>> opened =
+      Source<ByteString, UniqueKillSwitch> frames =
           Source.fromGraph(new LogSource(log, from))
               .via(link)
               .viaMat(KillSwitches.single(), Keep.right())
@@ -216,16 +244,29 @@ public final class ReliableSender {
                   (killSwitch, finished) -> {
                     finished.whenComplete((ok, failure) -> connectionEnded(mine, failure));
                     return killSwitch;
-                  })
-              .toMat(StreamRefs.sourceRef(), Keep.both())
-              .run(system);
-      connection = opened.first();
-      ref = opened.second();
+                  });
+      if (bulkHost == null) {
+        Pair<UniqueKillSwitch, SourceRef<ByteString>> opened =
+            frames.toMat(StreamRefs.sourceRef(), Keep.both()).run(system);
+        connection = opened.first();
+        answer = CompletableFuture.<Object>completedFuture(opened.second());
+      } else {
+        Pair<UniqueKillSwitch, CompletionStage<BulkLane.Offer>> opened =
+            BulkLane.serve(system, streamId, bulkHost, frames, resumeDeadline);
+        connection = opened.first();
+        answer = opened.second().thenApply(offer -> offer.toBytes());
+      }
     }
     if (previous != null) {
       previous.abort(new IllegalStateException("superseded by a resume from frame " + from));
     }
-    reply.tell(StatusReply.success(ref));
+    answer.whenComplete(
+        (handed, failure) ->
+            reply.tell(
+                failure == null
+                    ? StatusReply.success(handed)
+                    : StatusReply.error(
+                        refusal(from, "its bulk lane could not be opened: " + failure))));
     finishIfDelivered();
   }
 

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "streams",
     description = {
-      "Trace pipeline throughput (encoder, StreamRef between two nodes over Artery TCP on",
-      "127.0.0.1, decoder, trace reader) against a plain socket copy of the same bytes; LZ4 (in",
+      "Trace pipeline throughput (encoder, a lane between two nodes on 127.0.0.1: the bulk lane's",
+      "TCP connection or a StreamRef over Artery TCP, decoder, trace reader) against a plain",
+      "socket copy of the same bytes; LZ4 (in",
       "use) and zstd -1/-3 ratio and speed on real traces and memory pages. Warm-up, then a",
       "measured pass. Linux boot trace and pages too when CRTR_LINUX_IMAGE is set."
     },
@@ -90,6 +91,22 @@ final class BenchStreamsCommand implements Callable<Integer> {
   int compressors = 1;
 
   @Option(
+      names = "--lane",
+      paramLabel = "LANE",
+      description =
+          "what carries the pipeline's frames between the nodes: tcp (log-streaming's bulk lane,"
+              + " a TCP connection offered over remoting) or streamref (a StreamRef over Artery);"
+              + " default ${DEFAULT-VALUE}")
+  String lane = "tcp";
+
+  @Option(
+      names = "--make-events",
+      description =
+          "make an InputEvent object of every event the receiver reads (TraceReader.accept, as a"
+              + " replay feed does) instead of only checking it (TraceReader.admit)")
+  boolean makeEvents;
+
+  @Option(
       names = "--repeat",
       paramLabel = "N",
       description = "measured runs of each transfer after the warm-up, best kept (default 3)")
@@ -128,7 +145,9 @@ final class BenchStreamsCommand implements Callable<Integer> {
                   segmentsPerFrame,
                   asyncBoundaries,
                   policy(codec),
-                  codec.equals("none") ? 1 : compressors);
+                  codec.equals("none") ? 1 : compressors,
+                  lane(),
+                  makeEvents);
           runsOfTrace.add(checked(TracePipeline.measure(nodes, trace, layout, runs)));
         }
         throughput.addAll(TracePipeline.withBestSocket(runsOfTrace));
@@ -147,7 +166,9 @@ final class BenchStreamsCommand implements Callable<Integer> {
     BenchCorpus.Trace synthetic = traces.get(0);
     compressAll(compression, synthetic.label(), traceChunks(synthetic.segments()), target);
 
-    report = new StreamsReport(tuning, segmentsPerFrame, throughput, compression, pages);
+    report =
+        new StreamsReport(
+            tuning, lane(), makeEvents, segmentsPerFrame, throughput, compression, pages);
     if (json) {
       System.out.println(report.json());
     } else {
@@ -178,10 +199,17 @@ final class BenchStreamsCommand implements Callable<Integer> {
     if (compressors <= 0 || compressors > 64) {
       return "--compressors must be between 1 and 64, not " + compressors;
     }
+    if (!lane.equals("tcp") && !lane.equals("streamref")) {
+      return "--lane takes tcp or streamref, not '" + lane + "'";
+    }
     if (repeat != null && repeat <= 0) {
       return "--repeat must be positive, not " + repeat;
     }
     return null;
+  }
+
+  private LoopbackNodes.Lane lane() {
+    return lane.equals("tcp") ? LoopbackNodes.Lane.TCP : LoopbackNodes.Lane.STREAM_REF;
   }
 
   private static final List<String> CODEC_POLICIES = List.of("none", "lz4", "adaptive");

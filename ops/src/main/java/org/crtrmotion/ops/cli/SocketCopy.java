@@ -18,8 +18,11 @@ import java.util.concurrent.TimeUnit;
 final class SocketCopy {
   private static final int BUFFER_BYTES = 64 << 10;
 
-  /** Bytes the reader took in, and the seconds from connecting to the reader seeing the end. */
-  record Copied(long bytesReceived, double seconds) {}
+  /**
+   * Bytes the reader took in, the seconds from connecting to the reader seeing the end, and the CPU
+   * seconds this JVM used meanwhile (kernel time of both ends included).
+   */
+  record Copied(long bytesReceived, double seconds, double cpuSeconds) {}
 
   private SocketCopy() {}
 
@@ -40,6 +43,7 @@ final class SocketCopy {
                   throw new java.io.UncheckedIOException(e);
                 }
               });
+      long cpu = ProcessCpu.nanos();
       long start = System.nanoTime();
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
           OutputStream out = new BufferedOutputStream(s.getOutputStream(), BUFFER_BYTES)) {
@@ -48,7 +52,8 @@ final class SocketCopy {
         }
       }
       long bytes = received.get(10, TimeUnit.MINUTES);
-      return new Copied(bytes, (System.nanoTime() - start) / 1e9);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Copied(bytes, seconds, (ProcessCpu.nanos() - cpu) / 1e9);
     }
   }
 }

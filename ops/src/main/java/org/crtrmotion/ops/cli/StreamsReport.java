@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 /** What {@code bench streams} measured, as a table or as JSON. */
 record StreamsReport(
     LoopbackNodes.Tuning tuning,
+    LoopbackNodes.Lane lane,
+    boolean makeEvents,
     int segmentsPerFrame,
     List<TracePipeline.Result> throughput,
     List<CodecBench.Result> compression,
@@ -21,16 +23,18 @@ record StreamsReport(
   void printTable(PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "trace pipeline (FrameEncoder with each codec policy -> StreamRef over Artery TCP on"
-            + " 127.0.0.1 -> FrameDecoder -> TraceReader; %d segments a frame, StreamRef buffer %d,"
-            + " Artery frames up to %d KiB) against a plain socket copy of the same serialised"
-            + " segments, measured pass after a warm-up:%n",
+        "trace pipeline (FrameEncoder with each codec policy -> %s on 127.0.0.1 -> FrameDecoder ->"
+            + " TraceReader.%s; %d segments a frame, StreamRef buffer %d, Artery frames up to %d"
+            + " KiB) against a plain socket copy of the same serialised segments, measured pass"
+            + " after a warm-up:%n",
+        lane.description,
+        makeEvents ? "accept (an object per event)" : "admit (every check, no event objects)",
         segmentsPerFrame,
         tuning.streamRefBufferElements(),
         tuning.maximumFrameBytes() >> 10);
     out.printf(
         Locale.ROOT,
-        "%-36s %-9s %9s %7s %13s %11s %7s %15s %15s%n",
+        "%-36s %-9s %9s %7s %13s %11s %7s %15s %15s %15s %11s %11s %9s%n",
         "trace",
         "codecs",
         "segments",
@@ -39,11 +43,15 @@ record StreamsReport(
         "socket MB/s",
         "ratio",
         "one node MB/s",
-        "StreamRef MB/s");
+        "StreamRef MB/s",
+        "TCP lane MB/s",
+        "pipe CPU/B",
+        "sock CPU/B",
+        "CPU ratio");
     for (TracePipeline.Result r : throughput) {
       out.printf(
           Locale.ROOT,
-          "%-36s %-9s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f %15.1f%n",
+          "%-36s %-9s %,9d %7.1f %13.1f %11.1f %7.2f %15.1f %15.1f %15.1f %11.2f %11.2f %9.2f%n",
           r.label(),
           r.codecs(),
           r.segments(),
@@ -52,16 +60,23 @@ record StreamsReport(
           r.socketMegabytesPerSecond(),
           r.ratio(),
           r.oneNodeMegabytesPerSecond(),
-          r.transportMegabytesPerSecond());
+          r.transportMegabytesPerSecond(),
+          r.bulkLaneMegabytesPerSecond(),
+          r.pipelineCpuNanosPerByte(),
+          r.socketCpuNanosPerByte(),
+          r.cpuRatio());
     }
     out.println(
         "(one node: the same stages in the sending node without StreamRef and Artery, the ceiling"
             + " the encoding and reading set; socket: the fastest copy among all runs of that"
             + " trace, since it does not depend on the codec; StreamRef: the same frames, encoded"
             + " beforehand, through StreamRef and Artery to a sink that only counts them, the"
-            + " ceiling the transport sets; all in trace MB/s; codecs: the encoder's CodecPolicy,"
-            + " adaptive = LZ4 only on a capped link slower than the compressor, so raw here;"
-            + " TraceStreams.encode without a policy uses lz4)");
+            + " ceiling Artery sets; TCP lane: the same through the bulk lane; all in trace MB/s;"
+            + " CPU/B: CPU ns this JVM used per trace byte (all threads, user and system), in the"
+            + " pipeline's cheapest run and in the socket copy; CPU ratio = socket's / pipeline's,"
+            + " the ratio a host with the cores to spare would show;"
+            + " codecs: the encoder's CodecPolicy, adaptive = LZ4 only on a capped link slower than"
+            + " the compressor, so raw here; TraceStreams.encode without a policy uses lz4)");
     out.println();
     out.println(
         "compression of the chunks frames carry (trace: a frame's segments; pages: 64 non-zero"
@@ -111,7 +126,9 @@ record StreamsReport(
                             + "\"bytesReceived\":%d,\"segmentsReceived\":%d,"
                             + "\"socketBytesReceived\":%d,\"pipelineMBps\":%.3f,"
                             + "\"socketMBps\":%.3f,\"ratio\":%.4f,\"oneNodeMBps\":%.3f,"
-                            + "\"streamRefMBps\":%.3f}",
+                            + "\"streamRefMBps\":%.3f,\"tcpLaneMBps\":%.3f,"
+                            + "\"pipelineCpuNsPerByte\":%.3f,\"socketCpuNsPerByte\":%.3f,"
+                            + "\"cpuRatio\":%.4f}",
                         quote(r.label()),
                         quote(r.codecs()),
                         r.segments(),
@@ -123,7 +140,11 @@ record StreamsReport(
                         r.socketMegabytesPerSecond(),
                         r.ratio(),
                         r.oneNodeMegabytesPerSecond(),
-                        r.transportMegabytesPerSecond()))
+                        r.transportMegabytesPerSecond(),
+                        r.bulkLaneMegabytesPerSecond(),
+                        r.pipelineCpuNanosPerByte(),
+                        r.socketCpuNanosPerByte(),
+                        r.cpuRatio()))
             .collect(Collectors.joining(","));
     String codecs =
         compression.stream()
@@ -157,8 +178,10 @@ record StreamsReport(
             .collect(Collectors.joining(","));
     return String.format(
         Locale.ROOT,
-        "{\"segmentsPerFrame\":%d,\"streamRefBufferElements\":%d,\"maximumFrameBytes\":%d,"
+        "{\"lane\":%s,\"makeEvents\":%b,\"segmentsPerFrame\":%d,\"streamRefBufferElements\":%d,\"maximumFrameBytes\":%d,"
             + "\"throughput\":[%s],\"compression\":[%s],\"pages\":[%s]}",
+        quote(lane.name()),
+        makeEvents,
         segmentsPerFrame,
         tuning.streamRefBufferElements(),
         tuning.maximumFrameBytes(),

@@ -43,6 +43,24 @@ public final class TraceReader {
     return events;
   }
 
+  /**
+   * Checks the segment exactly as {@link #accept} does (checksum, sequence, range, and every
+   * event's encoding, walked once) without making an object of any event; returns how many events
+   * it holds. For a receiver that passes checked segments on and leaves the events to whoever
+   * replays them: on a trace of clock reads (a few bytes an event), making the events was most of a
+   * receiver's work (log-streaming README, "Bulk lane and checked segments").
+   */
+  public int admit(TraceSegment segment) throws TraceFormatException {
+    segment.verify(nameOf(segment), nextSequence);
+    checkSequence(segment);
+    checkRange(segment);
+    segment.walkEvents();
+    previous = segment;
+    nextSequence++;
+    coveredIcount = segment.lastIcount();
+    return segment.eventCount();
+  }
+
   /** A damaged segment's own sequence number may be the damage: name it by position too. */
   private String nameOf(TraceSegment s) {
     if (s.sequence() == nextSequence) {

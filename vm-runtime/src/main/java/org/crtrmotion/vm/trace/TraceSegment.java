@@ -158,6 +158,14 @@ public final class TraceSegment {
     return out;
   }
 
+  /** Checks every event's encoding, as {@link #events} does, allocating nothing. */
+  void walkEvents() throws TraceFormatException {
+    SegmentDecoder cursor = cursor();
+    while (cursor.next()) {
+      // each event is checked as the cursor reaches it
+    }
+  }
+
   /**
    * Checksum first: of a segment that fails it, nothing is worth reporting but whether it was cut
    * short. {@code name} and {@code position} say which segment this is in the caller's eyes.

@@ -284,4 +284,47 @@ class TraceReaderTest {
     reader.accept(segments.get(0));
     assertEquals(segments.get(0).lastIcount(), reader.coveredIcount());
   }
+
+  @Test
+  void admittingChecksTheSameSegmentsAsAcceptingAndCountsTheirEvents() throws Exception {
+    TraceReader accepting = new TraceReader(1000);
+    TraceReader admitting = new TraceReader(1000);
+    for (TraceSegment s : segments) {
+      assertEquals(accepting.accept(s).size(), admitting.admit(s));
+      assertEquals(accepting.coveredIcount(), admitting.coveredIcount());
+      assertEquals(accepting.nextSequence(), admitting.nextSequence());
+    }
+    assertTrue(admitting.isFinished());
+  }
+
+  @Test
+  void admittingRefusesAMalformedEventAsAcceptingDoesAndLeavesTheReaderAsItWas() throws Exception {
+    TraceSegment wrongCount = resealed(proto(segments.get(1)).setEventCount(1));
+    TraceReader reader = readThrough(0);
+
+    TraceFormatException e =
+        assertThrows(TraceFormatException.class, () -> reader.admit(wrongCount));
+
+    assertEquals(MALFORMED, e.problem());
+    assertEquals(
+        "segment 1 is malformed: 4 bytes follow its 1 events: the count is wrong", e.getMessage());
+    assertEquals(1, reader.nextSequence());
+    assertEquals(2, reader.admit(segments.get(1)));
+  }
+
+  @Test
+  void admittingRefusesACorruptSegmentAndAGap() throws Exception {
+    TraceProto.TraceSegment p = segments.get(1).toProto();
+    byte[] events = p.getEvents().toByteArray();
+    events[1] ^= 1;
+    TraceSegment flipped =
+        TraceSegment.fromProto(p.toBuilder().setEvents(ByteString.copyFrom(events)).build());
+    TraceReader reader = readThrough(0);
+
+    assertEquals(
+        CORRUPT, assertThrows(TraceFormatException.class, () -> reader.admit(flipped)).problem());
+    assertEquals(
+        MISSING,
+        assertThrows(TraceFormatException.class, () -> reader.admit(segments.get(2))).problem());
+  }
 }
