@@ -57,6 +57,9 @@ final class MigrationNode implements AutoCloseable {
             pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
             pekko.cluster.run-coordinated-shutdown-when-down = off
             pekko.stream.materializer.stream-ref.buffer-capacity = 16
+            # A node leaving a cluster whose others leave too waits out its exiting phase; on two
+            # loaded cores that took over the default 10 s (DirectoryHandoverTest).
+            pekko.actor.testkit.typed.system-shutdown-default = 60s
             """
                 .formatted(name));
     settings = config.settings();
