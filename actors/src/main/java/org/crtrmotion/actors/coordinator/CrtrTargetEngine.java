@@ -69,7 +69,9 @@ final class CrtrTargetEngine implements TargetEngine {
         p.vmId(),
         config,
         new BootPlan.BareMetal(GuestImages.load(p.image())),
-        p.sliceInstructions());
+        p.sliceInstructions(),
+        0,
+        p.devices());
   }
 
   @Override
@@ -101,11 +103,12 @@ final class CrtrTargetEngine implements TargetEngine {
     Duration stall = Duration.ofMillis(prepare.deadlineMillis());
     VmActor.Replica replica =
         new VmActor.Replica(
-            console ->
+            (console, devices) ->
                 st.checkpoint()
                     .getSource()
                     .runWith(
-                        CheckpointTransfer.restore(id + "/checkpoint", spec.plan(), console, stall),
+                        CheckpointTransfer.restore(
+                            id + "/checkpoint", spec.plan(), console, devices, stall),
                         system),
             feed,
             listener);
@@ -139,7 +142,9 @@ final class CrtrTargetEngine implements TargetEngine {
         handle -> {
           if (!handle.found()) {
             throw new IllegalStateException(
-                "VM " + spec.vmId() + " already runs on " + handle.node());
+                handle.problem().isEmpty()
+                    ? "VM " + spec.vmId() + " already runs on " + handle.node()
+                    : handle.problem());
           }
           return handle.ref();
         });

@@ -17,6 +17,7 @@ import org.crtrmotion.actors.coordinator.MigrationProtocol.StartPrecopy;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.StartTransfer;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.TargetFailed;
 import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.actors.wire.DevicesWire;
 import org.crtrmotion.actors.wire.proto.MigrationProto;
 import org.crtrmotion.cluster.wire.VersionedProtobufSerializer;
 import org.crtrmotion.cluster.wire.WireMessage;
@@ -62,6 +63,7 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                     .setSliceInstructions(m.sliceInstructions())
                     .setDeadlineMillis(m.deadlineMillis())
                     .setSource(refs.toWire(m.source()))
+                    .addAllDevices(DevicesWire.toWire(m.devices()))
                     .build(),
             (b, refs) -> {
               MigrationProto.Prepare p = MigrationProto.Prepare.parseFrom(b);
@@ -77,7 +79,8 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                   p.getInstructionsPerTick(),
                   p.getSliceInstructions(),
                   p.getDeadlineMillis(),
-                  refs.fromWire(p.getSource()));
+                  refs.fromWire(p.getSource()),
+                  DevicesWire.fromWire(p.getDevicesList()));
             }),
         WireMessage.of(
             "mAccepted",

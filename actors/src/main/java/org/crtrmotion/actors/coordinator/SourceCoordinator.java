@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.ToTarget;
+import org.crtrmotion.actors.devices.NodeDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.BytesByKind;
@@ -93,7 +94,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
       String name,
       ActorRef<HostAgent.Command> hostAgent,
       ActorRef<VmDirectory.Command> directory,
-      CoordinatorSettings settings) {}
+      CoordinatorSettings settings,
+      NodeDevices devices) {}
 
   static Behavior<Command> create(
       String migrationId,
@@ -322,7 +324,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             config.instructionsPerTick(),
             vm.spec().sliceInstructions(),
             parameters.deadline().toMillis(),
-            getContext().getSelf().narrow()));
+            getContext().getSelf().narrow(),
+            vm.spec().devices()));
     return this;
   }
 

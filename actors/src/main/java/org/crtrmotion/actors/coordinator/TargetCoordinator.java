@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.crtrmotion.actors.devices.NodeDevices;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.Strategy;
 import org.crtrmotion.actors.vm.VmActor;
@@ -107,13 +108,13 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
   }
 
   /** Whether a target can take {@code strategy}; null when it can, else why not. */
-  static String refusal(MigrationProtocol.Prepare p) {
+  static String refusal(MigrationProtocol.Prepare p, NodeDevices devices) {
     if (p.strategy() != Strategy.CRTR && p.strategy() != Strategy.PRECOPY) {
       return "strategy " + p.strategy().cliName() + " is not available on this node";
     }
     try {
       CrtrTargetEngine.spec(p);
-      return null;
+      return devices.refusal(p.devices());
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }

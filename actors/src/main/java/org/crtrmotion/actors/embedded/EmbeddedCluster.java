@@ -18,6 +18,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.crtrmotion.actors.coordinator.CoordinatorSettings;
 import org.crtrmotion.actors.coordinator.MigrationClient;
 import org.crtrmotion.actors.coordinator.Migrations;
+import org.crtrmotion.actors.devices.NodeDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.cluster.NodeConfig;
@@ -102,12 +103,13 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
 """
                 .formatted(name, maxMemoryBytes));
     NodeSettings settings = config.settings();
+    NodeDevices devices = new NodeDevices(name);
     CompletableFuture<ActorRef<HostAgent.Command>> hostAgent = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.setup(
                 ctx -> {
-                  hostAgent.complete(ctx.spawn(HostAgent.create(settings), "host-agent"));
+                  hostAgent.complete(ctx.spawn(HostAgent.create(settings, devices), "host-agent"));
                   return Behaviors.empty();
                 }),
             NodeSettings.SYSTEM_NAME,
@@ -117,7 +119,7 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
       ActorRef<VmDirectory.Command> directory = VmDirectory.init(system);
       ActorRef<Migrations.Command> migrations =
           system.systemActorOf(
-              Migrations.create(name, agent, directory, coordinatorSettings),
+              Migrations.create(name, agent, directory, coordinatorSettings, devices),
               "migrations",
               Props.empty());
       return new Node(

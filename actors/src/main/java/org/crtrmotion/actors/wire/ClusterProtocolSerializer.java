@@ -40,11 +40,16 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                     .setBootargs(m.bootargs())
                     .setMemoryBytes(m.memoryBytes())
                     .setReplyTo(refs.toWire(m.replyTo()))
+                    .addAllDevices(DevicesWire.toWire(m.devices()))
                     .build(),
             (b, refs) -> {
               HostProto.StartVm p = HostProto.StartVm.parseFrom(b);
               return new HostAgent.StartVm(
-                  p.getImage(), p.getBootargs(), p.getMemoryBytes(), refs.fromWire(p.getReplyTo()));
+                  p.getImage(),
+                  p.getBootargs(),
+                  p.getMemoryBytes(),
+                  DevicesWire.fromWire(p.getDevicesList()),
+                  refs.fromWire(p.getReplyTo()));
             }),
         WireMessage.of(
             "hStarted",

@@ -87,7 +87,7 @@ class RecordAndReplicaTest {
     TestProbe<VmActor.ReplicaEvent> replay = testKit.createTestProbe();
     VmActor.Replica replica =
         new VmActor.Replica(
-            console ->
+            (console, devices) ->
                 CheckpointTransfer.frames(
                         "t/checkpoint",
                         rec.checkpoint(),
