@@ -29,6 +29,7 @@ import org.crtrmotion.actors.migration.OutputContinuity;
 import org.crtrmotion.actors.migration.Phase;
 import org.crtrmotion.actors.migration.RoundReport;
 import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.actors.net.NetworkHold;
 import org.crtrmotion.actors.vm.VmActor;
 
 /**
@@ -148,6 +149,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private MigrationProtocol.CaughtUp caughtUp;
   private DigestCheck digestCheck = DigestCheck.NOT_REACHED;
   private boolean committed;
+  private boolean holding; // the VM's NIC ports hold its frames (from the freeze on)
+  private NetworkHold networkHold = NetworkHold.NONE;
   private boolean aborting;
   private String abortReason;
   private String lateReason = ""; // committed, but the target did not confirm going live
@@ -477,6 +480,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     timers.cancel(ROUNDS);
     phase = Phase.FREEZE;
     freezeStartMillis = millisClock.getAsLong();
+    // From here the VM takes no frame: what comes for it is held for the target (or for it again).
+    node.devices().hold(vm.spec().devices());
+    holding = true;
     publish();
     pipe(engine.freeze(), FrozenAnswered::new);
     return this;
@@ -564,6 +570,10 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private Behavior<Command> commit() {
     committed = true;
     phase = Phase.COMMITTED;
+    if (holding) {
+      networkHold = node.devices().holdCounts(vm.spec().devices());
+      node.devices().handOver(vm.spec().devices(), targetNode);
+    }
     target.tell(
         new MigrationProtocol.Commit(migrationId, frozen.lines() + 1, frozen.pendingLine()));
     node.hostAgent()
@@ -645,6 +655,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     }
     aborting = true;
     abortReason = reason;
+    if (holding) {
+      node.devices().release(vm.spec().devices()); // the source runs on: the held frames are its
+    }
     timers.cancel(ROUNDS);
     if (target != null) {
       target.tell(new MigrationProtocol.Abort(migrationId, reason));
@@ -704,7 +717,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             digestCheck,
             frozen == null
                 ? OutputContinuity.UNKNOWN
-                : new OutputContinuity(frozen.lines(), firstTargetLine));
+                : new OutputContinuity(frozen.lines(), firstTargetLine),
+            networkHold);
     publish();
     requester.tell(new MigrationEvent.Finished(migrationId, report));
     return Behaviors.stopped();

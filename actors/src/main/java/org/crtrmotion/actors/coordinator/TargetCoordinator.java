@@ -213,6 +213,7 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
 
   private Behavior<Command> onLive(LiveAnswered m) {
     if (m.reply() instanceof VmActor.Status s) {
+      node.devices().activate(prepare.devices()); // its NICs take its traffic, and announce it
       prepare
           .source()
           .tell(new MigrationProtocol.Live(prepare.migrationId(), s.instructions(), m.nextLine()));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.crtrmotion.actors.net.NetworkHold;
 import org.crtrmotion.vm.board.virtio.DiskImage;
 import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.net.NetBackend;
@@ -27,6 +28,21 @@ public final class NodeDevices {
      *     not send it the VM's traffic until it is activated
      */
     NetBackend attach(String vmId, byte[] mac, boolean standby);
+
+    /** The VM froze for a migration: its port holds what comes for it. */
+    void hold(byte[] mac);
+
+    /** The migration aborted: the held frames go to the VM, which runs on here. */
+    void release(byte[] mac);
+
+    /** The migration committed: the held frames and the VM's traffic go to {@code targetNode}. */
+    void handOver(byte[] mac, String targetNode);
+
+    /** The VM's copy went live here: its port takes its traffic and announces its MAC. */
+    void activate(byte[] mac);
+
+    /** What the port of {@code mac} on this node held and dropped while frozen. */
+    NetworkHold holdCounts(byte[] mac);
   }
 
   private final String node;
@@ -119,6 +135,44 @@ public final class NodeDevices {
       throw new IllegalArgumentException(
           "cannot open the devices of " + vmId + " on node " + node + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Each NIC's port holds (the VM froze for a migration). */
+  public void hold(VmDevices devices) {
+    devices.nics().forEach(n -> network(n).hold(MacAddress.parse(n.mac())));
+  }
+
+  /** Each NIC's held frames go back to it (the migration aborted). */
+  public void release(VmDevices devices) {
+    devices.nics().forEach(n -> network(n).release(MacAddress.parse(n.mac())));
+  }
+
+  /** Each NIC's held frames and traffic go to {@code targetNode} (the migration committed). */
+  public void handOver(VmDevices devices, String targetNode) {
+    devices.nics().forEach(n -> network(n).handOver(MacAddress.parse(n.mac()), targetNode));
+  }
+
+  /** Each NIC's standby port here takes the VM's traffic (its copy went live here). */
+  public void activate(VmDevices devices) {
+    devices.nics().forEach(n -> network(n).activate(MacAddress.parse(n.mac())));
+  }
+
+  /** What the VM's ports here held and dropped while it was frozen. */
+  public NetworkHold holdCounts(VmDevices devices) {
+    NetworkHold sum = NetworkHold.NONE;
+    for (DeviceSpec.Nic n : devices.nics()) {
+      sum = sum.plus(network(n).holdCounts(MacAddress.parse(n.mac())));
+    }
+    return sum;
+  }
+
+  private Network network(DeviceSpec.Nic nic) {
+    Network n = networks.get(nic.network());
+    if (n == null) {
+      throw new IllegalArgumentException(
+          "node " + node + " has no network '" + nic.network() + "'");
+    }
+    return n;
   }
 
   private String sha256(String path) {
