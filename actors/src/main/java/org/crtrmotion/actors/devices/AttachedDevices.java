@@ -19,6 +19,11 @@ public final class AttachedDevices implements AutoCloseable {
     this.handles = new ArrayList<>(handles);
   }
 
+  /** Devices opened by the caller, who closes their handles (tests, one-system engines). */
+  public static AttachedDevices of(VirtioAttachments attachments) {
+    return new AttachedDevices(attachments, List.of());
+  }
+
   /** No devices. */
   public static AttachedDevices none() {
     return new AttachedDevices(VirtioAttachments.none(), List.of());

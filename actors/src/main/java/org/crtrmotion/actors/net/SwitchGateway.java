@@ -6,6 +6,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -74,6 +75,9 @@ public final class SwitchGateway implements LocalPort, AutoCloseable {
       throws IOException {
     DatagramChannel ch = DatagramChannel.open();
     try {
+      // Room for a few seconds of requests: a JVM stalled by GC or a loaded host must not make the
+      // kernel drop what clients sent meanwhile (the default buffer holds a few hundred datagrams).
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
       ch.bind(new InetSocketAddress(fwd.hostAddress(), fwd.hostPort()));
       SwitchGateway g = new SwitchGateway(sw, ch, mac, ip, fwd, guestMac);
       sw.tell(new VirtualSwitch.Attach(g, false));

@@ -33,11 +33,15 @@ public final class SwitchProtocolSerializer extends VersionedProtobufSerializer 
                     .setNetwork(m.network())
                     .setFrame(ByteString.copyFrom(m.frame()))
                     .setFrom(refs.toWire(m.from()))
+                    .setFlooded(m.flooded())
                     .build(),
             (b, refs) -> {
               SwitchProto.Frame p = SwitchProto.Frame.parseFrom(b);
               return new VirtualSwitch.FrameFromPeer(
-                  p.getNetwork(), p.getFrame().toByteArray(), refs.fromWire(p.getFrom()));
+                  p.getNetwork(),
+                  p.getFrame().toByteArray(),
+                  refs.fromWire(p.getFrom()),
+                  p.getFlooded());
             }),
         WireMessage.of(
             "sHeld",

@@ -37,8 +37,7 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
           HandOver,
           FrameFromPeer,
           HeldFrames,
-          PeersChanged,
-          TargetFound {}
+          ListingArrived {}
 
   /** Plugs a port in; a standby one gets only frames handed to it until {@link Activate}. */
   record Attach(LocalPort port, boolean standby) implements Command {}
@@ -54,8 +53,13 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
   /** The VM behind port {@code mac} now lives on {@code targetNode}: hand its held frames there. */
   record HandOver(long mac, String targetNode) implements Command {}
 
-  /** A frame from the same network's switch on another node. */
-  public record FrameFromPeer(String network, byte[] frame, ActorRef<Command> from)
+  /**
+   * A frame from the same network's switch on another node.
+   *
+   * @param flooded sent to every node (broadcast, unknown destination): only active ports take it,
+   *     so a migration's standby copy never gets a frame its source also gets
+   */
+  public record FrameFromPeer(String network, byte[] frame, ActorRef<Command> from, boolean flooded)
       implements Command, SwitchMessage {}
 
   /**
@@ -70,10 +74,8 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
     }
   }
 
-  private record PeersChanged(Receptionist.Listing listing) implements Command {}
-
-  private record TargetFound(long mac, String node, Receptionist.Listing listing)
-      implements Command {}
+  /** Every listing (one adapter per message class): the peers, or a hand-over's target found. */
+  private record ListingArrived(Receptionist.Listing listing) implements Command {}
 
   /** Every node's switch of {@code network}. */
   public static ServiceKey<Command> networkKey(String network) {
@@ -91,11 +93,10 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
           var receptionist = ctx.getSystem().receptionist();
           receptionist.tell(Receptionist.register(networkKey(network), ctx.getSelf()));
           receptionist.tell(Receptionist.register(nodeKey(network, node), ctx.getSelf()));
-          receptionist.tell(
-              Receptionist.subscribe(
-                  networkKey(network),
-                  ctx.messageAdapter(Receptionist.Listing.class, PeersChanged::new)));
-          return new VirtualSwitch(ctx, network);
+          ActorRef<Receptionist.Listing> listings =
+              ctx.messageAdapter(Receptionist.Listing.class, ListingArrived::new);
+          receptionist.tell(Receptionist.subscribe(networkKey(network), listings));
+          return new VirtualSwitch(ctx, network, listings);
         });
   }
 
@@ -107,11 +108,15 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
   private final Map<Long, ActorRef<Command>> remote = new HashMap<>(); // learned
   private final Map<Long, ActorRef<Command>> moved = new HashMap<>(); // forwarding pointers
   private final Map<Long, byte[]> announcedIp = new HashMap<>();
+  private final Map<String, List<Long>> handOvers = new HashMap<>(); // target node -> MACs
+  private final ActorRef<Receptionist.Listing> listings;
   private Set<ActorRef<Command>> peers = Set.of();
 
-  private VirtualSwitch(ActorContext<Command> ctx, String network) {
+  private VirtualSwitch(
+      ActorContext<Command> ctx, String network, ActorRef<Receptionist.Listing> listings) {
     super(ctx);
     this.network = network;
+    this.listings = listings;
   }
 
   @Override
@@ -123,9 +128,8 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
         .onMessage(FrameFromPeer.class, this::onFromPeer)
         .onMessage(Activate.class, this::onActivate)
         .onMessage(HandOver.class, this::onHandOver)
-        .onMessage(TargetFound.class, this::onTargetFound)
         .onMessage(HeldFrames.class, this::onHeld)
-        .onMessage(PeersChanged.class, this::onPeers)
+        .onMessage(ListingArrived.class, this::onListing)
         .build();
   }
 
@@ -160,7 +164,7 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
     } else if (leaving.containsKey(dst)) {
       leaving.get(dst).deliver(f);
     } else if (remote.containsKey(dst)) {
-      remote.get(dst).tell(new FrameFromPeer(network, f, getContext().getSelf()));
+      remote.get(dst).tell(new FrameFromPeer(network, f, getContext().getSelf(), false));
     } else {
       flood(f);
     }
@@ -179,6 +183,10 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
     long dst = EthernetFrames.destination(f);
     if (EthernetFrames.toGroup(f)) {
       deliverToAll(f, src);
+    } else if (m.flooded()) {
+      if (active.containsKey(dst)) {
+        active.get(dst).deliver(f);
+      }
     } else if (active.containsKey(dst)) {
       active.get(dst).deliver(f);
     } else if (leaving.containsKey(dst)) {
@@ -186,7 +194,11 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
     } else if (standby.containsKey(dst)) {
       standby.get(dst).deliver(f);
     } else if (moved.containsKey(dst)) {
-      moved.get(dst).tell(new FrameFromPeer(network, f, m.from()));
+      moved.get(dst).tell(new FrameFromPeer(network, f, m.from(), false));
+    } else {
+      getContext()
+          .getLog()
+          .debug("network {}: no port for {}, frame dropped", network, Long.toHexString(dst));
     }
     return this;
   }
@@ -215,33 +227,44 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
     if (p instanceof SwitchPort port) {
       leaving.put(m.mac(), port);
     }
+    handOvers.computeIfAbsent(m.targetNode(), n -> new java.util.ArrayList<>()).add(m.mac());
     getContext()
         .getSystem()
         .receptionist()
-        .tell(
-            Receptionist.find(
-                nodeKey(network, m.targetNode()),
-                getContext()
-                    .messageAdapter(
-                        Receptionist.Listing.class,
-                        l -> new TargetFound(m.mac(), m.targetNode(), l))));
+        .tell(Receptionist.find(nodeKey(network, m.targetNode()), listings));
     return this;
   }
 
-  private Behavior<Command> onTargetFound(TargetFound m) {
-    SwitchPort port = leaving.remove(m.mac());
-    var found = m.listing().getServiceInstances(nodeKey(network, m.node()));
-    if (port == null || found.isEmpty()) {
-      getContext()
-          .getLog()
-          .warn("network {}: no switch on node {}, held frames lost", network, m.node());
-      return this;
+  private Behavior<Command> onListing(ListingArrived m) {
+    Receptionist.Listing l = m.listing();
+    if (l.isForKey(networkKey(network))) {
+      return onPeers(l);
     }
-    ActorRef<Command> target = found.iterator().next();
-    moved.put(m.mac(), target);
-    remote.put(m.mac(), target);
-    target.tell(new HeldFrames(network, m.mac(), port.takeHeld(), port.lastIp()));
+    for (String node : List.copyOf(handOvers.keySet())) {
+      if (l.isForKey(nodeKey(network, node))) {
+        handOver(node, l.getServiceInstances(nodeKey(network, node)));
+      }
+    }
     return this;
+  }
+
+  private void handOver(String node, Set<ActorRef<Command>> found) {
+    for (long mac : handOvers.remove(node)) {
+      SwitchPort port = leaving.remove(mac);
+      if (port == null) {
+        continue;
+      }
+      if (found.isEmpty()) {
+        getContext()
+            .getLog()
+            .warn("network {}: no switch on node {}, held frames lost", network, node);
+        continue;
+      }
+      ActorRef<Command> target = found.iterator().next();
+      moved.put(mac, target);
+      remote.put(mac, target);
+      target.tell(new HeldFrames(network, mac, port.takeHeld(), port.lastIp()));
+    }
   }
 
   private Behavior<Command> onHeld(HeldFrames m) {
@@ -249,13 +272,20 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
     LocalPort to = active.containsKey(m.mac()) ? active.get(m.mac()) : standby.get(m.mac());
     if (to != null) {
       m.frames().forEach(to::deliver);
+    } else {
+      getContext()
+          .getLog()
+          .warn(
+              "network {}: no port for held frames of {}, {} dropped",
+              network,
+              Long.toHexString(m.mac()),
+              m.frames().size());
     }
     return this;
   }
 
-  private Behavior<Command> onPeers(PeersChanged m) {
-    Set<ActorRef<Command>> all =
-        new HashSet<>(m.listing().getServiceInstances(networkKey(network)));
+  private Behavior<Command> onPeers(Receptionist.Listing listing) {
+    Set<ActorRef<Command>> all = new HashSet<>(listing.getServiceInstances(networkKey(network)));
     all.remove(getContext().getSelf());
     peers = all;
     remote.values().removeIf(r -> !peers.contains(r));
@@ -273,7 +303,7 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
   }
 
   private void flood(byte[] f) {
-    FrameFromPeer out = new FrameFromPeer(network, f, getContext().getSelf());
+    FrameFromPeer out = new FrameFromPeer(network, f, getContext().getSelf(), true);
     peers.forEach(p -> p.tell(out));
   }
 }
