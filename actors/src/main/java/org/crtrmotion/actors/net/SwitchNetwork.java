@@ -24,7 +24,7 @@ public final class SwitchNetwork implements NodeDevices.Network {
 
   @Override
   public NetBackend attach(String vmId, byte[] mac, boolean standby) {
-    SwitchPort port = new SwitchPort(mac, sw, p -> ports.remove(p.mac(), p));
+    SwitchPort port = new SwitchPort(mac, sw, p -> ports.remove(p.mac(), p), standby);
     ports.put(port.mac(), port);
     sw.tell(new VirtualSwitch.Attach(port, standby));
     return port;

@@ -3,6 +3,7 @@ package org.crtrmotion.actors.net;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.crtrmotion.vm.net.FrameQueue;
@@ -27,14 +28,24 @@ public final class SwitchPort implements NetBackend, LocalPort {
   private final FrameQueue inbound = new FrameQueue(FrameQueue.DEFAULT_CAPACITY);
   private final ArrayDeque<byte[]> held = new ArrayDeque<>(); // guarded by this
   private volatile boolean holding;
+  // A migration's copy: the source's held frames come first, whatever reaches this port before
+  // them (a gateway that already re-learned the MAC) waits behind them.
+  private volatile boolean awaitingHandOver;
+  private final ConcurrentLinkedQueue<byte[]> handedOver = new ConcurrentLinkedQueue<>();
+  private volatile Runnable hook = () -> {};
   private volatile byte[] lastIp = new byte[4]; // the guest's IPv4 source address, seen sending
   private long heldFrames; // guarded by this
   private long droppedOverHold; // guarded by this
 
-  SwitchPort(byte[] mac, ActorRef<VirtualSwitch.Command> sw, Consumer<SwitchPort> onClose) {
+  SwitchPort(
+      byte[] mac,
+      ActorRef<VirtualSwitch.Command> sw,
+      Consumer<SwitchPort> onClose,
+      boolean awaitingHandOver) {
     this.mac = EthernetFrames.mac(mac);
     this.sw = sw;
     this.onClose = onClose;
+    this.awaitingHandOver = awaitingHandOver;
   }
 
   @Override
@@ -59,14 +70,34 @@ public final class SwitchPort implements NetBackend, LocalPort {
     sw.tell(new VirtualSwitch.FromPort(mac, frame.clone()));
   }
 
+  /**
+   * Under the port's lock, so that a hold never drains the queue while the guest takes from it: the
+   * guest could take a newer frame than the one the hold took, and answer out of order.
+   */
   @Override
-  public byte[] poll() {
-    return holding ? null : inbound.poll();
+  public synchronized byte[] poll() {
+    if (holding || awaitingHandOver) {
+      return null;
+    }
+    byte[] f = handedOver.poll();
+    return f != null ? f : inbound.poll();
   }
 
   @Override
   public void onArrival(Runnable hook) {
+    this.hook = hook;
     inbound.onArrival(hook);
+  }
+
+  /** The source's held frames arrived: the guest gets them first, then what came meanwhile. */
+  synchronized void handOverArrived(List<byte[]> frames) {
+    if (holding) {
+      frames.forEach(this::deliver); // frozen again already: they join the hold, in order
+    } else {
+      handedOver.addAll(frames);
+    }
+    awaitingHandOver = false;
+    hook.run();
   }
 
   @Override
@@ -84,6 +115,9 @@ public final class SwitchPort implements NetBackend, LocalPort {
   /** The VM freezes: what the guest has not taken yet, and what comes, is held. */
   public synchronized void hold() {
     holding = true;
+    for (byte[] f = handedOver.poll(); f != null; f = handedOver.poll()) {
+      deliver(f);
+    }
     for (byte[] f = inbound.poll(); f != null; f = inbound.poll()) {
       deliver(f);
     }

@@ -198,7 +198,7 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
     } else {
       getContext()
           .getLog()
-          .debug("network {}: no port for {}, frame dropped", network, Long.toHexString(dst));
+          .warn("network {}: no port for {}, frame dropped", network, Long.toHexString(dst));
     }
     return this;
   }
@@ -270,8 +270,8 @@ public final class VirtualSwitch extends AbstractBehavior<VirtualSwitch.Command>
   private Behavior<Command> onHeld(HeldFrames m) {
     announcedIp.put(m.mac(), m.ip());
     LocalPort to = active.containsKey(m.mac()) ? active.get(m.mac()) : standby.get(m.mac());
-    if (to != null) {
-      m.frames().forEach(to::deliver);
+    if (to instanceof SwitchPort port) {
+      port.handOverArrived(m.frames());
     } else {
       getContext()
           .getLog()

@@ -169,6 +169,14 @@ public final class TraceClock implements GuestClock {
   }
 
   /**
+   * Goes live now if the trace is at its end and was to go live there. A replica told to go live
+   * while asleep in WFI looks here before sleeping on: no instruction runs first to take the look.
+   */
+  public void goLiveIfAtEnd() {
+    endOfTraceCheck();
+  }
+
+  /**
    * Replaying a trace that is still arriving, with no input at hand and no going live at its end:
    * an idle guest must wait for the replayer to bring more trace (or to find it has caught up).
    */

@@ -332,6 +332,7 @@ public final class Machine {
    * replaying, goes on while the trace has inputs (the recorded guest resumed to take them).
    */
   private boolean awaitHostInput() {
+    board.clock.goLiveIfAtEnd();
     if (board.clock.replaying()) {
       return board.clock.inputsRemain();
     }
