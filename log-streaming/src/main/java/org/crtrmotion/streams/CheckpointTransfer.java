@@ -15,6 +15,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 import org.crtrmotion.vm.board.Uart16550;
+import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
 import org.crtrmotion.vm.checkpoint.CheckpointFormatException;
 import org.crtrmotion.vm.checkpoint.CheckpointReader;
@@ -74,6 +75,19 @@ public final class CheckpointTransfer {
    */
   public static Sink<ByteString, CompletionStage<Machine>> restore(
       String streamId, BootPlan plan, Uart16550.Output console, Duration stallLimit) {
+    return restore(streamId, plan, console, VirtioAttachments.none(), stallLimit);
+  }
+
+  /**
+   * As {@link #restore(String, BootPlan, Uart16550.Output, Duration)}, onto a board with these
+   * virtio devices (the checkpoint's device state, a disk's overlay with it, is loaded into them).
+   */
+  public static Sink<ByteString, CompletionStage<Machine>> restore(
+      String streamId,
+      BootPlan plan,
+      Uart16550.Output console,
+      VirtioAttachments devices,
+      Duration stallLimit) {
     return Sink.fromMaterializer(
             (materializer, attributes) ->
                 CheckpointStreams.decode(streamId)
@@ -81,13 +95,14 @@ public final class CheckpointTransfer {
                     .mapMaterializedValue(
                         in ->
                             CompletableFuture.supplyAsync(
-                                () -> read(in, plan, console), blocking(materializer))))
+                                () -> read(in, plan, console, devices), blocking(materializer))))
         .mapMaterializedValue(started -> started.thenCompose(machine -> machine));
   }
 
-  private static Machine read(InputStream in, BootPlan plan, Uart16550.Output console) {
+  private static Machine read(
+      InputStream in, BootPlan plan, Uart16550.Output console, VirtioAttachments devices) {
     try (in) {
-      return CheckpointReader.restore(in, plan, console);
+      return CheckpointReader.restore(in, plan, console, devices);
     } catch (IOException | CheckpointFormatException e) {
       throw new CompletionException(e);
     }

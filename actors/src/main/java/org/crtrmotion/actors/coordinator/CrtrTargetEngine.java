@@ -70,7 +70,8 @@ final class CrtrTargetEngine implements TargetEngine {
         config,
         new BootPlan.BareMetal(GuestImages.load(p.image())),
         p.sliceInstructions(),
-        p.quotaInstructionsPerSecond());
+        p.quotaInstructionsPerSecond(),
+        p.devices());
   }
 
   @Override
@@ -102,11 +103,12 @@ final class CrtrTargetEngine implements TargetEngine {
     Duration stall = Duration.ofMillis(prepare.deadlineMillis());
     VmActor.Replica replica =
         new VmActor.Replica(
-            console ->
+            (console, devices) ->
                 st.checkpoint()
                     .getSource()
                     .runWith(
-                        CheckpointTransfer.restore(id + "/checkpoint", spec.plan(), console, stall),
+                        CheckpointTransfer.restore(
+                            id + "/checkpoint", spec.plan(), console, devices, stall),
                         system),
             feed,
             listener);
@@ -140,7 +142,9 @@ final class CrtrTargetEngine implements TargetEngine {
         handle -> {
           if (!handle.found()) {
             throw new IllegalStateException(
-                "VM " + spec.vmId() + " already runs on " + handle.node());
+                handle.problem().isEmpty()
+                    ? "VM " + spec.vmId() + " already runs on " + handle.node()
+                    : handle.problem());
           }
           return handle.ref();
         });

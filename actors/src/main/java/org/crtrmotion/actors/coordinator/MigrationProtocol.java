@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.util.ByteString;
+import org.crtrmotion.actors.devices.VmDevices;
 import org.crtrmotion.actors.migration.Strategy;
 import org.crtrmotion.vm.state.StateDigest;
 import org.crtrmotion.vm.time.TimeMode;
@@ -46,6 +47,7 @@ public final class MigrationProtocol {
    * {@code deadlineMillis} and answers {@link Accepted} or {@link Refused}.
    *
    * @param image what the VM was booted from (a bundled guest's name or a path): its identity
+   * @param devices its disks (each base image's path and SHA-256, checked here) and NICs
    */
   public record Prepare(
       String migrationId,
@@ -60,11 +62,44 @@ public final class MigrationProtocol {
       long sliceInstructions,
       long quotaInstructionsPerSecond,
       long deadlineMillis,
-      ActorRef<ToSource> source)
+      ActorRef<ToSource> source,
+      VmDevices devices)
       implements ToNode, MigrationMessage {
     public Prepare {
       Objects.requireNonNull(migrationId, "migrationId");
       bootargs = bootargs == null ? "" : bootargs;
+      devices = devices == null ? VmDevices.none() : devices;
+    }
+
+    /** A VM without a quota or devices. */
+    public Prepare(
+        String migrationId,
+        String vmId,
+        String sourceNode,
+        Strategy strategy,
+        String image,
+        String bootargs,
+        long memoryBytes,
+        TimeMode timeMode,
+        long instructionsPerTick,
+        long sliceInstructions,
+        long deadlineMillis,
+        ActorRef<ToSource> source) {
+      this(
+          migrationId,
+          vmId,
+          sourceNode,
+          strategy,
+          image,
+          bootargs,
+          memoryBytes,
+          timeMode,
+          instructionsPerTick,
+          sliceInstructions,
+          0,
+          deadlineMillis,
+          source,
+          VmDevices.none());
     }
   }
 

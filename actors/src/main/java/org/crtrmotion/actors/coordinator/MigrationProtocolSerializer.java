@@ -19,6 +19,7 @@ import org.crtrmotion.actors.coordinator.MigrationProtocol.SwitchStrategy;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.Switched;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.TargetFailed;
 import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.actors.wire.DevicesWire;
 import org.crtrmotion.actors.wire.proto.MigrationProto;
 import org.crtrmotion.cluster.wire.VersionedProtobufSerializer;
 import org.crtrmotion.cluster.wire.WireMessage;
@@ -65,6 +66,7 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                     .setQuotaInstructionsPerSecond(m.quotaInstructionsPerSecond())
                     .setDeadlineMillis(m.deadlineMillis())
                     .setSource(refs.toWire(m.source()))
+                    .addAllDevices(DevicesWire.toWire(m.devices()))
                     .build(),
             (b, refs) -> {
               MigrationProto.Prepare p = MigrationProto.Prepare.parseFrom(b);
@@ -81,7 +83,8 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                   p.getSliceInstructions(),
                   p.getQuotaInstructionsPerSecond(),
                   p.getDeadlineMillis(),
-                  refs.fromWire(p.getSource()));
+                  refs.fromWire(p.getSource()),
+                  DevicesWire.fromWire(p.getDevicesList()));
             }),
         WireMessage.of(
             "mAccepted",

@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.crtrmotion.actors.devices.NodeDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.MigrationParameters;
@@ -52,11 +53,24 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       ActorRef<HostAgent.Command> hostAgent,
       ActorRef<VmDirectory.Command> directory,
       CoordinatorSettings settings) {
+    return create(nodeName, hostAgent, directory, settings, new NodeDevices(nodeName));
+  }
+
+  /**
+   * @param devices the node's devices, shared with its host agent: a {@code Prepare} whose disks or
+   *     networks this node does not have is refused saying which
+   */
+  public static Behavior<Command> create(
+      String nodeName,
+      ActorRef<HostAgent.Command> hostAgent,
+      ActorRef<VmDirectory.Command> directory,
+      CoordinatorSettings settings,
+      NodeDevices devices) {
     return Behaviors.setup(
         ctx -> {
           ctx.getSystem().receptionist().tell(Receptionist.register(key(nodeName), ctx.getSelf()));
           return new Migrations(
-              ctx, new SourceCoordinator.Node(nodeName, hostAgent, directory, settings));
+              ctx, new SourceCoordinator.Node(nodeName, hostAgent, directory, settings, devices));
         });
   }
 
@@ -115,7 +129,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   }
 
   private Behavior<Command> onPrepare(MigrationProtocol.Prepare m) {
-    String refusal = TargetCoordinator.refusal(m);
+    String refusal = TargetCoordinator.refusal(m, node.devices());
     String name = "target-" + m.migrationId();
     if (refusal == null && getContext().getChild(name).isPresent()) {
       refusal = "migration " + m.migrationId() + " is already prepared here";

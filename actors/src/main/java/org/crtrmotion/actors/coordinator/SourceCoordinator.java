@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.crtrmotion.actors.coordinator.MigrationProtocol.ToTarget;
+import org.crtrmotion.actors.devices.NodeDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.BytesByKind;
@@ -28,6 +29,7 @@ import org.crtrmotion.actors.migration.OutputContinuity;
 import org.crtrmotion.actors.migration.Phase;
 import org.crtrmotion.actors.migration.RoundReport;
 import org.crtrmotion.actors.migration.Strategy;
+import org.crtrmotion.actors.net.NetworkHold;
 import org.crtrmotion.actors.vm.VmActor;
 
 /**
@@ -100,7 +102,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
       String name,
       ActorRef<HostAgent.Command> hostAgent,
       ActorRef<VmDirectory.Command> directory,
-      CoordinatorSettings settings) {}
+      CoordinatorSettings settings,
+      NodeDevices devices) {}
 
   static Behavior<Command> create(
       String migrationId,
@@ -153,6 +156,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private MigrationProtocol.CaughtUp caughtUp;
   private DigestCheck digestCheck = DigestCheck.NOT_REACHED;
   private boolean committed;
+  private boolean holding; // the VM's NIC ports hold its frames (from the freeze on)
+  private NetworkHold networkHold = NetworkHold.NONE;
   private boolean aborting;
   private String abortReason;
   private String lateReason = ""; // committed, but the target did not confirm going live
@@ -339,7 +344,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             vm.spec().sliceInstructions(),
             vm.spec().quotaInstructionsPerSecond(),
             parameters.deadline().toMillis(),
-            getContext().getSelf().narrow()));
+            getContext().getSelf().narrow(),
+            vm.spec().devices()));
     return this;
   }
 
@@ -540,6 +546,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     timers.cancel(ROUNDS);
     phase = Phase.FREEZE;
     freezeStartMillis = millisClock.getAsLong();
+    // From here the VM takes no frame: what comes for it is held for the target (or for it again).
+    node.devices().hold(vm.spec().devices());
+    holding = true;
     publish();
     pipe(engine.freeze(), FrozenAnswered::new);
     return this;
@@ -627,6 +636,10 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private Behavior<Command> commit() {
     committed = true;
     phase = Phase.COMMITTED;
+    if (holding) {
+      networkHold = node.devices().holdCounts(vm.spec().devices());
+      node.devices().handOver(vm.spec().devices(), targetNode);
+    }
     target.tell(
         new MigrationProtocol.Commit(
             migrationId, frozen.lines() + 1, frozen.pendingLine(), epoch + 1));
@@ -709,6 +722,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     }
     aborting = true;
     abortReason = reason;
+    if (holding) {
+      node.devices().release(vm.spec().devices()); // the source runs on: the held frames are its
+    }
     timers.cancel(ROUNDS);
     if (target != null) {
       target.tell(new MigrationProtocol.Abort(migrationId, reason));
@@ -768,7 +784,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
             digestCheck,
             frozen == null
                 ? OutputContinuity.UNKNOWN
-                : new OutputContinuity(frozen.lines(), firstTargetLine));
+                : new OutputContinuity(frozen.lines(), firstTargetLine),
+            networkHold);
     publish();
     requester.tell(new MigrationEvent.Finished(migrationId, report));
     return Behaviors.stopped();

@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.crtrmotion.actors.devices.NodeDevices;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.Strategy;
 import org.crtrmotion.actors.vm.VmActor;
@@ -122,13 +123,13 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
   }
 
   /** Whether a target can take {@code strategy}; null when it can, else why not. */
-  static String refusal(MigrationProtocol.Prepare p) {
+  static String refusal(MigrationProtocol.Prepare p, NodeDevices devices) {
     if (p.strategy() != Strategy.CRTR && p.strategy() != Strategy.PRECOPY) {
       return "strategy " + p.strategy().cliName() + " is not available on this node";
     }
     try {
       CrtrTargetEngine.spec(p);
-      return null;
+      return devices.refusal(p.devices());
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
@@ -238,6 +239,7 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
 
   private Behavior<Command> onLive(LiveAnswered m) {
     if (m.reply() instanceof VmActor.Status s) {
+      node.devices().activate(prepare.devices()); // its NICs take its traffic, and announce it
       prepare
           .source()
           .tell(new MigrationProtocol.Live(prepare.migrationId(), s.instructions(), m.nextLine()));

@@ -13,13 +13,17 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.crtrmotion.actors.coordinator.CoordinatorSettings;
 import org.crtrmotion.actors.coordinator.MigrationClient;
 import org.crtrmotion.actors.coordinator.Migrations;
+import org.crtrmotion.actors.devices.NodeDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
+import org.crtrmotion.actors.net.SwitchNetwork;
+import org.crtrmotion.actors.net.VirtualSwitch;
 import org.crtrmotion.cluster.NodeConfig;
 import org.crtrmotion.cluster.NodeSettings;
 
@@ -40,7 +44,12 @@ public final class EmbeddedCluster implements AutoCloseable {
       ActorRef<HostAgent.Command> hostAgent,
       ActorRef<VmDirectory.Command> directory,
       ActorRef<Migrations.Command> migrations,
-      MigrationClient client) {}
+      MigrationClient client,
+      NodeDevices devices,
+      ActorRef<VirtualSwitch.Command> lanSwitch) {}
+
+  /** The cluster network every node has a switch of; VM NICs attach to it by this name. */
+  public static final String NETWORK = "lan";
 
   private final Map<String, Node> nodes;
 
@@ -72,6 +81,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         for (String other : names) {
           awaitMigrationsOf(n, other);
         }
+        awaitListing(n, VirtualSwitch.networkKey(NETWORK), names.size());
       }
       return cluster;
     } catch (RuntimeException e) {
@@ -102,12 +112,13 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
 """
                 .formatted(name, maxMemoryBytes));
     NodeSettings settings = config.settings();
+    NodeDevices devices = new NodeDevices(name);
     CompletableFuture<ActorRef<HostAgent.Command>> hostAgent = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.setup(
                 ctx -> {
-                  hostAgent.complete(ctx.spawn(HostAgent.create(settings), "host-agent"));
+                  hostAgent.complete(ctx.spawn(HostAgent.create(settings, devices), "host-agent"));
                   return Behaviors.empty();
                 }),
             NodeSettings.SYSTEM_NAME,
@@ -117,11 +128,22 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
       ActorRef<VmDirectory.Command> directory = VmDirectory.init(system);
       ActorRef<Migrations.Command> migrations =
           system.systemActorOf(
-              Migrations.create(name, agent, directory, coordinatorSettings),
+              Migrations.create(name, agent, directory, coordinatorSettings, devices),
               "migrations",
               Props.empty());
+      ActorRef<VirtualSwitch.Command> lan =
+          system.systemActorOf(
+              VirtualSwitch.create(NETWORK, name), "switch-" + NETWORK, Props.empty());
+      devices.addNetwork(NETWORK, new SwitchNetwork(lan));
       return new Node(
-          name, system, agent, directory, migrations, new MigrationClient(system, migrations));
+          name,
+          system,
+          agent,
+          directory,
+          migrations,
+          new MigrationClient(system, migrations),
+          devices,
+          lan);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node " + name + " did not start: " + e, e);
@@ -130,26 +152,37 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
 
   /** Waits for {@code node}'s receptionist to list node {@code other}'s migrations. */
   private static void awaitMigrationsOf(Node node, String other) {
+    awaitListing(node, Migrations.key(other), 1);
+  }
+
+  /** Waits for {@code node}'s receptionist to list {@code count} services under {@code key}. */
+  private static void awaitListing(Node node, ServiceKey<?> key, int count) {
     CompletableFuture<Void> listed = new CompletableFuture<>();
     Behavior<Receptionist.Listing> watcher =
         Behaviors.receiveMessage(
             listing -> {
-              if (listing.getServiceInstances(Migrations.key(other)).isEmpty()) {
+              if (listing.getServiceInstances(key).size() < count) {
                 return Behaviors.same();
               }
               listed.complete(null);
               return Behaviors.stopped();
             });
     ActorRef<Receptionist.Listing> ref =
-        node.system()
-            .systemActorOf(
-                watcher, "await-migrations-" + other + "-" + System.nanoTime(), Props.empty());
-    node.system().receptionist().tell(Receptionist.subscribe(Migrations.key(other), ref));
+        node.system().systemActorOf(watcher, "await-listing-" + System.nanoTime(), Props.empty());
+    node.system().receptionist().tell(Receptionist.subscribe(key, ref));
     try {
       listed.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(
-          "node " + node.name() + " did not find node " + other + " within " + STARTUP, e);
+          "node "
+              + node.name()
+              + " did not find "
+              + count
+              + " of "
+              + key.id()
+              + " within "
+              + STARTUP,
+          e);
     }
   }
 

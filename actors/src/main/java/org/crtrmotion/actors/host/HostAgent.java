@@ -16,6 +16,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.crtrmotion.actors.devices.AttachedDevices;
+import org.crtrmotion.actors.devices.NodeDevices;
+import org.crtrmotion.actors.devices.VmDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.vm.GuestImages;
 import org.crtrmotion.actors.vm.VmActor;
@@ -68,18 +71,44 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
    * @param memoryBytes guest RAM: at least 1 MiB, a multiple of 4 KiB
    * @param quotaInstructionsPerSecond the vCPU quota ({@link VmSpec#quotaInstructionsPerSecond()}),
    *     0 for none
+   * @param devices disks and NICs in slot order; a disk without a SHA-256 takes this node's file's
    */
   public record StartVm(
       String image,
       String bootargs,
       long memoryBytes,
       long quotaInstructionsPerSecond,
+      VmDevices devices,
       ActorRef<StartVmReply> replyTo)
       implements Command, ClusterMessage {
-    /** Without a quota. */
+    public StartVm {
+      devices = devices == null ? VmDevices.none() : devices;
+    }
+
+    /** Without a quota or devices. */
     public StartVm(
         String image, String bootargs, long memoryBytes, ActorRef<StartVmReply> replyTo) {
-      this(image, bootargs, memoryBytes, 0, replyTo);
+      this(image, bootargs, memoryBytes, 0, VmDevices.none(), replyTo);
+    }
+
+    /** Without devices. */
+    public StartVm(
+        String image,
+        String bootargs,
+        long memoryBytes,
+        long quotaInstructionsPerSecond,
+        ActorRef<StartVmReply> replyTo) {
+      this(image, bootargs, memoryBytes, quotaInstructionsPerSecond, VmDevices.none(), replyTo);
+    }
+
+    /** Without a quota. */
+    public StartVm(
+        String image,
+        String bootargs,
+        long memoryBytes,
+        VmDevices devices,
+        ActorRef<StartVmReply> replyTo) {
+      this(image, bootargs, memoryBytes, 0, devices, replyTo);
     }
   }
 
@@ -172,15 +201,40 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
       MachineConfig config,
       long sliceInstructions,
       long quotaInstructionsPerSecond,
+      VmDevices devices,
       ActorRef<StartVmReply> replyTo)
       implements Command {
+    public StartConfiguredVm {
+      devices = devices == null ? VmDevices.none() : devices;
+    }
+
     /** Without a quota. */
     public StartConfiguredVm(
         String image,
         MachineConfig config,
         long sliceInstructions,
+        VmDevices devices,
         ActorRef<StartVmReply> replyTo) {
-      this(image, config, sliceInstructions, 0, replyTo);
+      this(image, config, sliceInstructions, 0, devices, replyTo);
+    }
+
+    /** Without devices. */
+    public StartConfiguredVm(
+        String image,
+        MachineConfig config,
+        long sliceInstructions,
+        long quotaInstructionsPerSecond,
+        ActorRef<StartVmReply> replyTo) {
+      this(image, config, sliceInstructions, quotaInstructionsPerSecond, VmDevices.none(), replyTo);
+    }
+
+    /** Without a quota or devices. */
+    public StartConfiguredVm(
+        String image,
+        MachineConfig config,
+        long sliceInstructions,
+        ActorRef<StartVmReply> replyTo) {
+      this(image, config, sliceInstructions, 0, VmDevices.none(), replyTo);
     }
   }
 
@@ -188,10 +242,21 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   public record GetVm(String vmId, ActorRef<VmHandle> replyTo) implements Command {}
 
   /**
-   * @param ref null when there is no such VM here
+   * @param ref null when there is no such VM here (or a replica could not be spawned)
+   * @param problem why a replica was not spawned; empty otherwise
    */
   public record VmHandle(
-      String vmId, String node, String image, VmSpec spec, ActorRef<VmActor.Command> ref) {
+      String vmId,
+      String node,
+      String image,
+      VmSpec spec,
+      ActorRef<VmActor.Command> ref,
+      String problem) {
+    public VmHandle(
+        String vmId, String node, String image, VmSpec spec, ActorRef<VmActor.Command> ref) {
+      this(vmId, node, image, spec, ref, "");
+    }
+
     public boolean found() {
       return ref != null;
     }
@@ -266,17 +331,26 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   }
 
   public static Behavior<Command> create(NodeSettings settings) {
+    return create(settings, new NodeDevices(settings.name()));
+  }
+
+  /**
+   * @param devices opens the disks and network ports of this node's VMs (shared with the node's
+   *     {@code Migrations}, which checks them at Prepare)
+   */
+  public static Behavior<Command> create(NodeSettings settings, NodeDevices devices) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-                  return new HostAgent(ctx, timers, settings);
+                  return new HostAgent(ctx, timers, settings, devices);
                 }));
   }
 
   private final TimerScheduler<Command> timers;
   private final NodeSettings settings;
+  private final NodeDevices devices;
   private final Map<String, Vm> vms = new HashMap<>();
   private final Map<String, Reservation> reservations = new HashMap<>();
   private long vmsStarted;
@@ -285,10 +359,14 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
   private ActorRef<VmDirectory.Command> directory; // the one that last asked for claims; or null
 
   private HostAgent(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeSettings settings) {
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      NodeSettings settings,
+      NodeDevices devices) {
     super(ctx);
     this.timers = timers;
     this.settings = settings;
+    this.devices = devices;
   }
 
   @Override
@@ -314,6 +392,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
                         ? m.sliceInstructions()
                         : VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
                     m.quotaInstructionsPerSecond(),
+                    m.devices(),
                     m.replyTo()))
         .onMessage(GetVm.class, this::onGetVm)
         .onMessage(StartReplica.class, this::onStartReplica)
@@ -345,6 +424,7 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
         config,
         VmSpec.DEFAULT_SLICE_INSTRUCTIONS,
         m.quotaInstructionsPerSecond(),
+        m.devices(),
         m.replyTo());
   }
 
@@ -353,12 +433,14 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
       MachineConfig config,
       long slice,
       long quotaInstructionsPerSecond,
+      VmDevices asked,
       ActorRef<StartVmReply> replyTo) {
     String full = fullFor(config.ramBytes());
     if (full != null) {
       return reply(replyTo, new StartRefused(full));
     }
     VmSpec spec;
+    AttachedDevices attached;
     String vmId = settings.name() + "-vm-" + (vmsStarted + 1);
     try {
       spec =
@@ -367,14 +449,19 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
               config,
               new BootPlan.BareMetal(GuestImages.load(image)),
               slice,
-              quotaInstructionsPerSecond);
+              quotaInstructionsPerSecond,
+              devices.identify(asked));
+      attached = devices.attach(vmId, spec.devices(), false);
     } catch (IllegalArgumentException e) {
       return reply(replyTo, new StartRefused(e.getMessage()));
     }
     vmsStarted++;
     ActorRef<VmActor.Command> vm =
         getContext()
-            .spawn(VmActor.create(spec), vmId, DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
+            .spawn(
+                VmActor.create(spec, attached),
+                vmId,
+                DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
     getContext().watchWith(vm, new VmTerminated(vmId, vm));
     watchConsole(vm);
     vms.put(vmId, new Vm(vmId, image, config.ramBytes(), spec, vm, 1));
@@ -412,13 +499,21 @@ public final class HostAgent extends AbstractBehavior<HostAgent.Command> {
     if (vms.containsKey(vmId)) {
       return reply(m.replyTo(), new VmHandle(vmId, settings.name(), m.image(), m.spec(), null));
     }
+    AttachedDevices attached;
+    try {
+      attached = devices.attach(vmId, m.spec().devices(), true);
+    } catch (IllegalArgumentException e) {
+      return reply(
+          m.replyTo(),
+          new VmHandle(vmId, settings.name(), m.image(), m.spec(), null, e.getMessage()));
+    }
     release(m.migrationId()); // the replica takes the reserved capacity's place
     replicasSpawned++;
     // A VM that comes back keeps its id; its actor name is new, the old one may still be stopping.
     ActorRef<VmActor.Command> vm =
         getContext()
             .spawn(
-                VmActor.createReplica(m.spec(), m.replica()),
+                VmActor.createReplica(m.spec(), m.replica(), attached),
                 vmId + "-replica-" + replicasSpawned,
                 DispatcherSelector.fromConfig("crtr.vm-dispatcher"));
     getContext().watchWith(vm, new VmTerminated(vmId, vm));

@@ -2,6 +2,7 @@ package org.crtrmotion.actors.migration;
 
 import java.util.List;
 import java.util.Objects;
+import org.crtrmotion.actors.net.NetworkHold;
 
 /**
  * What one migration did, for every strategy, named as QEMU's {@code info migrate} names it where a
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param freezeInstruction the instruction count both copies stood at when compared; 0 when never
  *     frozen
  * @param maxThrottlePercent the highest vCPU throttle the source ran under (source slowdown)
+ * @param networkHold frames for the VM held by its NIC ports from the freeze to the commit, and
+ *     dropped over the bound (read at the commit point)
  */
 public record MigrationReport(
     String migrationId,
@@ -32,9 +35,11 @@ public record MigrationReport(
     int maxThrottlePercent,
     long freezeInstruction,
     DigestCheck digestCheck,
-    OutputContinuity outputContinuity) {
+    OutputContinuity outputContinuity,
+    NetworkHold networkHold) {
 
   public MigrationReport {
+    networkHold = networkHold == null ? NetworkHold.NONE : networkHold;
     Objects.requireNonNull(migrationId, "migrationId");
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(outcome, "outcome");
@@ -50,6 +55,44 @@ public record MigrationReport(
       throw new IllegalArgumentException(
           "a migration commits only on equal digests, not " + digestCheck);
     }
+  }
+
+  /** A report without network figures (a VM without NICs, the local engines). */
+  public MigrationReport(
+      String migrationId,
+      String vmId,
+      String sourceNode,
+      String targetNode,
+      Strategy strategy,
+      Outcome outcome,
+      String reason,
+      long totalTimeMillis,
+      long setupTimeMillis,
+      long downtimeMillis,
+      BytesByKind bytesByKind,
+      List<RoundReport> rounds,
+      int maxThrottlePercent,
+      long freezeInstruction,
+      DigestCheck digestCheck,
+      OutputContinuity outputContinuity) {
+    this(
+        migrationId,
+        vmId,
+        sourceNode,
+        targetNode,
+        strategy,
+        outcome,
+        reason,
+        totalTimeMillis,
+        setupTimeMillis,
+        downtimeMillis,
+        bytesByKind,
+        rounds,
+        maxThrottlePercent,
+        freezeInstruction,
+        digestCheck,
+        outputContinuity,
+        NetworkHold.NONE);
   }
 
   public boolean digestMatch() {

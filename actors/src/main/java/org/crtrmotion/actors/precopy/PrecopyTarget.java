@@ -53,12 +53,12 @@ public final class PrecopyTarget {
   /** What {@link VmActor#createReplica} builds the target VM from. */
   public VmActor.Replica replica(ActorRef<VmActor.ReplicaEvent> listener) {
     return new VmActor.Replica(
-        console ->
+        (console, devices) ->
             initialState
                 .thenApply(
                     state -> {
                       try {
-                        Machine m = Machine.restoreState(state, plan, console);
+                        Machine m = Machine.restoreState(state, plan, console, devices);
                         built.complete(m);
                         return m;
                       } catch (CheckpointFormatException | RuntimeException e) {

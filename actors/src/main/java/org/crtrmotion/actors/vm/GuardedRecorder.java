@@ -53,4 +53,17 @@ final class GuardedRecorder implements InputObserver {
       }
     }
   }
+
+  @Override
+  public void packet(long instructionCount, long traps, int device, byte[] frame) {
+    // Received frames are inputs like the others: without this the trace had none of them (the
+    // interface's default drops them) and a CR/TR replica of a NIC guest diverged.
+    if (failure == null) {
+      try {
+        recorder.packet(instructionCount, traps, device, frame);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+  }
 }

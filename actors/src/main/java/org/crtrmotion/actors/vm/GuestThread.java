@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.crtrmotion.actors.devices.AttachedDevices;
 import org.crtrmotion.streams.RecorderSource;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
 import org.crtrmotion.vm.input.GrowingFeed;
@@ -103,6 +104,8 @@ final class GuestThread implements Runnable {
   private final BlockingQueue<Order> orders = new LinkedBlockingQueue<>();
   private volatile Machine machine; // set once booted; read by stop() on the actor's thread
   private final VmActor.Replica replica; // null: the VM boots from its image
+  private final AttachedDevices
+      devices; // its disks and NIC ports here, closed when the thread ends
   // Completed by the replica's restore, or failed by stop() so that a stop never waits for it.
   private final CompletableFuture<Machine> restoring = new CompletableFuture<>();
   // A migrated source's unfinished line now belongs to the target: not flushed at the end.
@@ -121,18 +124,20 @@ final class GuestThread implements Runnable {
 
   GuestThread(
       VmSpec spec, ActorRef<VmActor.Command> actor, LongSupplier nanoClock, GuestTime time) {
-    this(spec, null, actor, nanoClock, time);
+    this(spec, null, AttachedDevices.none(), actor, nanoClock, time);
   }
 
   /** A replica: restored by {@code replica}, replaying its feed until told to go live. */
   GuestThread(
       VmSpec spec,
       VmActor.Replica replica,
+      AttachedDevices devices,
       ActorRef<VmActor.Command> actor,
       LongSupplier nanoClock,
       GuestTime time) {
     this.spec = spec;
     this.replica = replica;
+    this.devices = devices;
     this.actor = actor;
     this.nanoClock = nanoClock;
     this.time = time;
@@ -185,7 +190,10 @@ final class GuestThread implements Runnable {
     try {
       Machine m;
       try {
-        m = replica == null ? Machine.boot(spec.config(), spec.plan(), console) : restore();
+        m =
+            replica == null
+                ? Machine.boot(spec.config(), spec.plan(), console, devices.attachments())
+                : restore();
       } catch (BootException | RuntimeException e) {
         actor.tell(
             new VmActor.GuestBootFailed("cannot boot " + spec.vmId() + ": " + e.getMessage()));
@@ -209,6 +217,7 @@ final class GuestThread implements Runnable {
       if (!keepPendingLine) {
         console.flush();
       }
+      devices.close();
       actor.tell(new VmActor.GuestExited(instructions));
     }
   }
@@ -216,7 +225,7 @@ final class GuestThread implements Runnable {
   private Machine restore() throws InterruptedException {
     replica
         .restore()
-        .apply(console)
+        .apply(console, devices.attachments())
         .whenComplete(
             (m, failure) -> {
               if (failure != null) {

@@ -6,7 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,8 +15,10 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.crtrmotion.actors.devices.AttachedDevices;
 import org.crtrmotion.streams.RecorderSource;
 import org.crtrmotion.vm.board.Uart16550;
+import org.crtrmotion.vm.board.virtio.VirtioAttachments;
 import org.crtrmotion.vm.checkpoint.Checkpoint;
 import org.crtrmotion.vm.input.GrowingFeed;
 import org.crtrmotion.vm.machine.Machine;
@@ -247,11 +249,12 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   /**
    * What a replica is restored from and replays, and who hears how the replay goes.
    *
-   * @param restore called once on the guest thread with the console: the restored machine
+   * @param restore called once on the guest thread with the console and the devices opened on this
+   *     node: the restored machine
    * @param feed the trace as it arrives
    */
   public record Replica(
-      Function<Uart16550.Output, CompletionStage<Machine>> restore,
+      BiFunction<Uart16550.Output, VirtioAttachments, CompletionStage<Machine>> restore,
       GrowingFeed feed,
       ActorRef<ReplicaEvent> listener) {}
 
@@ -364,12 +367,33 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * once restored) and it replays, reporting to the replica's listener, until {@link GoLive}.
    */
   public static Behavior<Command> createReplica(VmSpec spec, Replica replica) {
-    return createReplica(spec, replica, GuestTime.SYSTEM);
+    return createReplica(spec, replica, AttachedDevices.none(), GuestTime.SYSTEM);
   }
 
   /** As {@link #createReplica(VmSpec, Replica)}, its quota paced by {@code guestTime} once live. */
   static Behavior<Command> createReplica(VmSpec spec, Replica replica, GuestTime guestTime) {
-    return Behaviors.setup(ctx -> new VmActor(ctx, spec, System::nanoTime, guestTime, replica));
+    return createReplica(spec, replica, AttachedDevices.none(), guestTime);
+  }
+
+  /**
+   * A replica with its devices opened on this node (closed when its thread ends or, never started,
+   * when the actor stops).
+   */
+  public static Behavior<Command> createReplica(
+      VmSpec spec, Replica replica, AttachedDevices devices) {
+    return createReplica(spec, replica, devices, GuestTime.SYSTEM);
+  }
+
+  private static Behavior<Command> createReplica(
+      VmSpec spec, Replica replica, AttachedDevices devices, GuestTime guestTime) {
+    return Behaviors.setup(
+        ctx -> new VmActor(ctx, spec, System::nanoTime, guestTime, replica, devices));
+  }
+
+  /** A VM booted with its devices opened on this node. */
+  public static Behavior<Command> create(VmSpec spec, AttachedDevices devices) {
+    return Behaviors.setup(
+        ctx -> new VmActor(ctx, spec, System::nanoTime, GuestTime.SYSTEM, null, devices));
   }
 
   /**
@@ -383,13 +407,15 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * @param guestTime what the vCPU throttle and quota pace the guest by
    */
   public static Behavior<Command> create(VmSpec spec, LongSupplier nanoClock, GuestTime guestTime) {
-    return Behaviors.setup(ctx -> new VmActor(ctx, spec, nanoClock, guestTime, null));
+    return Behaviors.setup(
+        ctx -> new VmActor(ctx, spec, nanoClock, guestTime, null, AttachedDevices.none()));
   }
 
   private final VmSpec spec;
   private final LongSupplier nanoClock;
   private final GuestTime guestTime;
   private final Replica replica; // null unless a migration's target copy
+  private final AttachedDevices devices; // the guest thread's to close once started
   private final Set<ActorRef<VmEvent>> subscribers = new HashSet<>();
   private final List<ActorRef<Reply>> startWaiters = new ArrayList<>();
   private final List<ActorRef<Reply>> stopWaiters = new ArrayList<>();
@@ -407,8 +433,10 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       VmSpec spec,
       LongSupplier nanoClock,
       GuestTime guestTime,
-      Replica replica) {
+      Replica replica,
+      AttachedDevices devices) {
     super(ctx);
+    this.devices = devices;
     this.spec = spec;
     this.nanoClock = nanoClock;
     this.guestTime = guestTime;
@@ -487,7 +515,7 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
       m.replyTo().tell(new Refused(spec.vmId(), "start", "already started (" + state + ")"));
       return this;
     }
-    guest = new GuestThread(spec, replica, getContext().getSelf(), nanoClock, guestTime);
+    guest = new GuestThread(spec, replica, devices, getContext().getSelf(), nanoClock, guestTime);
     thread = new Thread(guest, threadName(spec.vmId()));
     thread.setDaemon(true); // a forgotten VM must not keep the JVM alive
     startWaiters.add(m.replyTo());
@@ -737,6 +765,9 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    if (guest == null) {
+      devices.close(); // never started: no thread will close them
+    }
     if (guestThreadLive()) {
       guest
           .stop(); // stopped from outside (parent, system shutdown): the thread must not outlive us

@@ -1,5 +1,6 @@
 package org.crtrmotion.actors.vm;
 
+import org.crtrmotion.actors.devices.VmDevices;
 import org.crtrmotion.vm.machine.BootPlan;
 import org.crtrmotion.vm.machine.MachineConfig;
 
@@ -13,17 +14,20 @@ import org.crtrmotion.vm.machine.MachineConfig;
  *     the most a pause, a checkpoint or a status waits for (a few ms of guest time)
  * @param quotaInstructionsPerSecond the vCPU quota, as cloud VMs have: at most this many
  *     instructions per second of wall time; 0 for none
+ * @param devices its disks and NICs in slot order, with the identity of each disk's base image
  */
 public record VmSpec(
     String vmId,
     MachineConfig config,
     BootPlan plan,
     long sliceInstructions,
-    long quotaInstructionsPerSecond) {
+    long quotaInstructionsPerSecond,
+    VmDevices devices) {
   /** 1 Mi instructions: the interpreter's own slice, a few milliseconds. */
   public static final long DEFAULT_SLICE_INSTRUCTIONS = 1L << 20;
 
   public VmSpec {
+    devices = devices == null ? VmDevices.none() : devices;
     if (vmId == null || vmId.isBlank()) {
       throw new IllegalArgumentException("a VM needs an id");
     }
@@ -38,6 +42,15 @@ public record VmSpec(
     }
   }
 
+  public VmSpec(
+      String vmId,
+      MachineConfig config,
+      BootPlan plan,
+      long sliceInstructions,
+      long quotaInstructionsPerSecond) {
+    this(vmId, config, plan, sliceInstructions, quotaInstructionsPerSecond, VmDevices.none());
+  }
+
   public VmSpec(String vmId, MachineConfig config, BootPlan plan, long sliceInstructions) {
     this(vmId, config, plan, sliceInstructions, 0);
   }
@@ -48,6 +61,11 @@ public record VmSpec(
 
   /** This VM with a vCPU quota of {@code instructionsPerSecond} (0: none). */
   public VmSpec withQuota(long instructionsPerSecond) {
-    return new VmSpec(vmId, config, plan, sliceInstructions, instructionsPerSecond);
+    return new VmSpec(vmId, config, plan, sliceInstructions, instructionsPerSecond, devices);
+  }
+
+  /** This VM with these devices. */
+  public VmSpec withDevices(VmDevices devices) {
+    return new VmSpec(vmId, config, plan, sliceInstructions, quotaInstructionsPerSecond, devices);
   }
 }

@@ -41,6 +41,7 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                     .setMemoryBytes(m.memoryBytes())
                     .setQuotaInstructionsPerSecond(m.quotaInstructionsPerSecond())
                     .setReplyTo(refs.toWire(m.replyTo()))
+                    .addAllDevices(DevicesWire.toWire(m.devices()))
                     .build(),
             (b, refs) -> {
               HostProto.StartVm p = HostProto.StartVm.parseFrom(b);
@@ -49,6 +50,7 @@ public final class ClusterProtocolSerializer extends VersionedProtobufSerializer
                   p.getBootargs(),
                   p.getMemoryBytes(),
                   p.getQuotaInstructionsPerSecond(),
+                  DevicesWire.fromWire(p.getDevicesList()),
                   refs.fromWire(p.getReplyTo()));
             }),
         WireMessage.of(

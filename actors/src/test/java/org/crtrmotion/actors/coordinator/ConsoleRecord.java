@@ -12,6 +12,7 @@ import org.crtrmotion.actors.vm.VmActor;
 final class ConsoleRecord {
   private final String vmId;
   private final List<Long> numbers = new ArrayList<>();
+  private final List<String> texts = new ArrayList<>();
   private final Map<String, Long> lastByNode = new HashMap<>();
 
   ConsoleRecord(String vmId) {
@@ -41,7 +42,13 @@ final class ConsoleRecord {
 
   private void add(MigrationNode node, VmActor.ConsoleLine line) {
     numbers.add(line.number());
+    texts.add(line.text());
     lastByNode.merge(node.name, line.number(), Math::max);
+  }
+
+  /** The lines' texts in the order they were taken. */
+  List<String> texts() {
+    return List.copyOf(texts);
   }
 
   long lastFrom(MigrationNode node) {

@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.crtrmotion.actors.devices.NodeDevices;
+import org.crtrmotion.actors.devices.VmDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.MigrationParameters;
@@ -39,6 +41,7 @@ final class MigrationNode implements AutoCloseable {
   final MigrationClient client;
   final TestProbe<VmActor.VmEvent> consoles;
   final MigrationFaults faults = new MigrationFaults();
+  final NodeDevices devices;
 
   MigrationNode(String name, CoordinatorSettings coordinatorSettings) {
     this.name = name;
@@ -63,12 +66,14 @@ final class MigrationNode implements AutoCloseable {
             """
                 .formatted(name));
     settings = config.settings();
+    devices = new NodeDevices(name);
     kit = ActorTestKit.create(NodeSettings.SYSTEM_NAME, config.config());
-    hostAgent = kit.spawn(HostAgent.create(settings), "host-agent");
+    hostAgent = kit.spawn(HostAgent.create(settings, devices), "host-agent");
     directory = VmDirectory.init(kit.system());
     migrations =
         kit.spawn(
-            Migrations.create(name, hostAgent, directory, coordinatorSettings.withFaults(faults)),
+            Migrations.create(
+                name, hostAgent, directory, coordinatorSettings.withFaults(faults), devices),
             "migrations");
     client = new MigrationClient(kit.system(), migrations);
     consoles = kit.createTestProbe();
@@ -140,6 +145,18 @@ final class MigrationNode implements AutoCloseable {
     TestProbe<HostAgent.VmList> list = kit.createTestProbe();
     hostAgent.tell(new HostAgent.ListVms(list.ref()));
     return list.expectMessageClass(HostAgent.VmList.class, PATIENCE).vms();
+  }
+
+  /** As {@link #startVm(String, MachineConfig)}, with devices. */
+  String startVm(String image, MachineConfig config, VmDevices vmDevices) {
+    TestProbe<HostAgent.StartVmReply> started = kit.createTestProbe();
+    hostAgent.tell(
+        new HostAgent.StartConfiguredVm(image, config, 1L << 16, vmDevices, started.ref()));
+    HostAgent.StartVmReply reply = started.receiveMessage(PATIENCE);
+    if (reply instanceof HostAgent.VmStarted s) {
+      return s.vmId();
+    }
+    throw new AssertionError("not started: " + reply);
   }
 
   void stopVm(String vmId) {

@@ -20,6 +20,8 @@ import org.apache.pekko.stream.StreamRefResolver;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamRefs;
 import org.apache.pekko.util.ByteString;
+import org.crtrmotion.actors.devices.DeviceSpec;
+import org.crtrmotion.actors.devices.VmDevices;
 import org.crtrmotion.actors.migration.Strategy;
 import org.crtrmotion.actors.wire.proto.MigrationProto;
 import org.crtrmotion.cluster.wire.ProtocolVersionException;
@@ -60,7 +62,25 @@ class MigrationProtocolSerializerTest {
             1L << 16,
             5_000_000,
             40_000,
-            ref()),
+            ref(),
+            VmDevices.none()),
+        new MigrationProtocol.Prepare(
+            "a-m2-x",
+            "a-vm-2",
+            "a",
+            Strategy.PRECOPY,
+            "netkv.elf",
+            "",
+            16L << 20,
+            TimeMode.VIRTUAL,
+            1000,
+            1L << 16,
+            0,
+            40_000,
+            ref(),
+            VmDevices.of(
+                new DeviceSpec.Nic("52:54:00:12:34:57", "lan"),
+                new DeviceSpec.Disk("/images/base.img", "0f".repeat(32)))),
         new MigrationProtocol.Accepted("a-m1-x", "b", ref()),
         new MigrationProtocol.Refused("a-m1-x", "node b is full"),
         new MigrationProtocol.ProgressQuery("a-m1-x", ref()),

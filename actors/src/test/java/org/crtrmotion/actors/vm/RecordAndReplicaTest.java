@@ -87,7 +87,7 @@ class RecordAndReplicaTest {
     TestProbe<VmActor.ReplicaEvent> replay = testKit.createTestProbe();
     VmActor.Replica replica =
         new VmActor.Replica(
-            console ->
+            (console, devices) ->
                 CheckpointTransfer.frames(
                         "t/checkpoint",
                         rec.checkpoint(),
@@ -213,7 +213,7 @@ class RecordAndReplicaTest {
       GrowingFeed feed,
       ActorRef<VmActor.ReplicaEvent> listener) {
     return new VmActor.Replica(
-        console ->
+        (console, devices) ->
             CheckpointTransfer.frames(
                     "q/checkpoint",
                     rec.checkpoint(),

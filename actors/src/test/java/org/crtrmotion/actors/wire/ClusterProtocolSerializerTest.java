@@ -14,6 +14,8 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
+import org.crtrmotion.actors.devices.DeviceSpec;
+import org.crtrmotion.actors.devices.VmDevices;
 import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.wire.proto.HostProto;
@@ -79,6 +81,20 @@ class ClusterProtocolSerializerTest {
                 bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
             .get();
     assertEquals(message, back);
+  }
+
+  @Test
+  void startVmCarriesItsDevicesInSlotOrder() {
+    Object message =
+        new HostAgent.StartVm(
+            "disk.elf",
+            "blocks=16",
+            16L << 20,
+            VmDevices.of(
+                new DeviceSpec.Nic("52:54:00:12:34:56", "lan"),
+                new DeviceSpec.Disk("/images/base.img", "ab".repeat(32))),
+            ref());
+    messageRoundTripsThroughTheClusterSerializer(message);
   }
 
   @Test

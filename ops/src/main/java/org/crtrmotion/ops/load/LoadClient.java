@@ -57,6 +57,8 @@ public final class LoadClient {
     sentCount = 0;
     CountDownLatch all = new CountDownLatch(count);
     try (DatagramChannel ch = DatagramChannel.open()) {
+      // Replies that arrive while this JVM stalls (GC, a loaded host) wait in the kernel, not lost.
+      ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
       // Any local address: the route to the target picks it (binding the target's own address
       // worked only for a target on loopback, not for a guest on a TAP interface).
       ch.bind(null);

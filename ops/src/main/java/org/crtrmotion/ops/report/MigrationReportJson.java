@@ -49,6 +49,11 @@ public final class MigrationReportJson {
     m.put("outputContinuous", r.outputContinuity().continuous());
     m.put("lastSourceLine", r.outputContinuity().lastSourceLine());
     m.put("firstTargetLine", r.outputContinuity().firstTargetLine());
+    // Frames for the VM held by its NIC ports from the freeze to the commit (none without NICs).
+    Map<String, Object> hold = new LinkedHashMap<>();
+    hold.put("heldFrames", r.networkHold().heldFrames());
+    hold.put("droppedFrames", r.networkHold().droppedFrames());
+    m.put("networkHold", hold);
     return m;
   }
 

@@ -28,6 +28,7 @@ class DemoCommandTest {
           "digestMatch",
           "freezeInstruction",
           "maxThrottlePercent",
+          "networkHold",
           "outputContinuous",
           "workload",
           "source",

@@ -226,6 +226,11 @@ public final class GrowingFeed implements InputFeed {
   }
 
   @Override
+  public boolean mayGrow() {
+    return true; // until its end the replayer waits for coverage; at its end it has caught up
+  }
+
+  @Override
   public InputEvent peek() {
     if (next < current.size() || advance()) {
       return current.get(next);

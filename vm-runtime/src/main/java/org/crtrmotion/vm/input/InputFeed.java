@@ -9,4 +9,13 @@ public interface InputFeed {
 
   /** Takes the next input. */
   InputEvent next();
+
+  /**
+   * Whether inputs may still be appended after {@link #peek()} said null (a trace arriving while it
+   * is replayed): then a replayed guest idle with nothing to wake it waits for more trace instead
+   * of being stuck.
+   */
+  default boolean mayGrow() {
+    return false;
+  }
 }

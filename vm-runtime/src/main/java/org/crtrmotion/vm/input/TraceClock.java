@@ -168,6 +168,22 @@ public final class TraceClock implements GuestClock {
     return feed != null;
   }
 
+  /**
+   * Goes live now if the trace is at its end and was to go live there. A replica told to go live
+   * while asleep in WFI looks here before sleeping on: no instruction runs first to take the look.
+   */
+  public void goLiveIfAtEnd() {
+    endOfTraceCheck();
+  }
+
+  /**
+   * Replaying a trace that is still arriving, with no input at hand and no going live at its end:
+   * an idle guest must wait for the replayer to bring more trace (or to find it has caught up).
+   */
+  public boolean awaitsMoreTrace() {
+    return feed != null && !goLiveAtEnd && feed.mayGrow() && feed.peek() == null;
+  }
+
   /** Called when replay finds the guest asking for an input the trace does not have there. */
   public void onDivergence(Runnable action) {
     this.onDivergence = action;

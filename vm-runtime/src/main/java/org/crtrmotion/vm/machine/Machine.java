@@ -50,6 +50,7 @@ public final class Machine {
   private volatile boolean resetRequested; // the guest asked the board for a reset
   private volatile boolean idling; // the run thread sleeps (or is about to) for a WFI
   private boolean resumeIdle; // a pause ended a WFI sleep: the next run goes back to sleep first
+  private long runLimit = Long.MAX_VALUE; // the instruction count the run in progress stops at
 
   private Machine(
       MachineConfig config, BootPlan plan, Uart16550.Output console, VirtioAttachments devices) {
@@ -182,6 +183,7 @@ public final class Machine {
    */
   public RunResult run(long maxInstructions) {
     long limit = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
+    runLimit = limit;
     if (resumeIdle) {
       // The guest never saw the pause: its WFI sleeps on as if the run had not been cut.
       resumeIdle = false;
@@ -243,6 +245,17 @@ public final class Machine {
    * guest, or a pause came (then the next run sleeps again before any instruction).
    */
   private RunResult idleOrHalt() {
+    if (!board.hart.wfiWakeable() && !timerCanWake() && board.clock.awaitsMoreTrace()) {
+      if (instructionsRetired() < runLimit) {
+        // The replayer's limit is within the trace's coverage: the recorded guest went on past
+        // this WFI (woken without an input, as a live wait may be), so the replay goes on too.
+        return null;
+      }
+      // The recorded guest may still wait here for input the trace has not brought yet: end the
+      // run so that the replayer waits for more; the next run sleeps on before any instruction.
+      resumeIdle = true;
+      return result(StopReason.PAUSED, 0, "waiting for more trace");
+    }
     if (!idle()) {
       return result(
           StopReason.HALTED,
@@ -294,10 +307,15 @@ public final class Machine {
     }
   }
 
-  private boolean sleep() {
+  /** Whether the timer is enabled and armed, so that it can end a WFI. */
+  private boolean timerCanWake() {
     long mtie = 1L << Causes.IRQ_M_TIMER;
+    return (board.hart.csrs().peek(CsrFile.MIE) & mtie) != 0 && board.clint.mtimecmp() != -1L;
+  }
+
+  private boolean sleep() {
     long deadline = board.clint.mtimecmp();
-    if ((board.hart.csrs().peek(CsrFile.MIE) & mtie) == 0 || deadline == -1L) {
+    if (!timerCanWake()) {
       return awaitHostInput();
     }
     try {
@@ -314,6 +332,7 @@ public final class Machine {
    * replaying, goes on while the trace has inputs (the recorded guest resumed to take them).
    */
   private boolean awaitHostInput() {
+    board.clock.goLiveIfAtEnd();
     if (board.clock.replaying()) {
       return board.clock.inputsRemain();
     }
