@@ -47,6 +47,8 @@ final class PrecopySourceEngine implements SourceEngine {
 
   private final ActorSystem<?> system;
   private final String migrationId;
+  // Round 0's generation: the target has device state from round 0 only (set on a stream thread).
+  private volatile int stateGeneration;
   private final ActorRef<VmActor.Command> vm;
   private final CoordinatorSettings settings;
   private final java.util.function.LongSupplier millisClock; // the coordinator's
@@ -140,6 +142,7 @@ final class PrecopySourceEngine implements SourceEngine {
     }
     if (step.previous() == null) {
       Checkpoint round0 = step.round0();
+      stateGeneration = round0.generation();
       Round first = begin(1, round0);
       Source<ByteString, NotUsed> frames =
           counted(
@@ -201,7 +204,7 @@ final class PrecopySourceEngine implements SourceEngine {
       // Ordered under the lock, so that an abort's Resume always reaches the VM after it.
       freezeOrdered = true;
       pausedAtMillis = millisClock.getAsLong(); // the guest pauses at its next slice boundary
-      ordered = ask(r -> new VmActor.FreezeForCopy(previous.generation(), r));
+      ordered = ask(r -> new VmActor.FreezeForCopy(previous.generation(), stateGeneration, r));
     }
     return ordered.thenApply(
         reply -> {

@@ -104,6 +104,8 @@ public final class PrecopyEngine {
 
   private final ActorSystem<?> system;
   private final ActorRef<VmActor.Command> source;
+  // Round 0's generation: the target has device state from round 0 only.
+  private int stateGeneration;
   private final Target target;
   private final CommitPoint commitPoint;
   private final Settings settings;
@@ -200,6 +202,7 @@ public final class PrecopyEngine {
     setupMillis = millisSince(startNanos);
     PrecopyPlanner planner = new PrecopyPlanner(settings.parameters(), settings.handoverMillis());
     int generation = pages.generation();
+    stateGeneration = generation;
     for (int n = 1; ; n++) {
       long roundStart = nanoClock.getAsLong();
       long sent = send("round-" + n, pages.memory());
@@ -250,7 +253,9 @@ public final class PrecopyEngine {
     long pauseStart = nanoClock.getAsLong();
     frozen = true;
     VmActor.FrozenForCopy last =
-        ask(r -> new VmActor.FreezeForCopy(generation, r), VmActor.FrozenForCopy.class);
+        ask(
+            r -> new VmActor.FreezeForCopy(generation, stateGeneration, r),
+            VmActor.FrozenForCopy.class);
     // The source stays paused: its digest is read while the last pages travel.
     CompletionStage<VmActor.Reply> sourceDigest =
         AskPattern.ask(source, VmActor.GetDigest::new, ASK_BOUND, system.scheduler());

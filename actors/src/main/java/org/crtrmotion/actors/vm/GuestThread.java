@@ -80,7 +80,9 @@ final class GuestThread implements Runnable {
 
   record CountDirtyPages(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
 
-  record FreezeForCopy(int sinceGeneration, ActorRef<VmActor.Reply> replyTo) implements Order {}
+  record FreezeForCopy(
+      int sinceGeneration, int stateSinceGeneration, ActorRef<VmActor.Reply> replyTo)
+      implements Order {}
 
   /**
    * Ends recording guests' slices by wall clock: one daemon thread for every VM of the JVM, its
@@ -449,7 +451,7 @@ final class GuestThread implements Runnable {
       }
       paused = true;
       pacer.paused();
-      Checkpoint last = m.checkpointSince(f.sinceGeneration());
+      Checkpoint last = m.checkpointSince(f.sinceGeneration(), f.stateSinceGeneration());
       m.restartOutputDigest(); // the copy's output starts here too
       answer(
           new VmActor.FrozenForCopy(id, last, m.outputDigest(), 0, console.pending()), f.replyTo());

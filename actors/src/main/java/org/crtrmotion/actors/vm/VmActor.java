@@ -190,8 +190,13 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
    * Source: pauses the guest for pre-copy's last copy; the reply {@link FrozenForCopy} holds the
    * pages written since {@code sinceGeneration} and the CPU and device state. {@link Resume} runs
    * it on if the migration aborts; {@link StopMigrated} ends it once the target is live.
+   *
+   * @param sinceGeneration the last page round's: the pages written since it come with the state
+   * @param stateSinceGeneration the round whose state the target has (round 0's): the device
+   *     state's incremental parts (the disk overlay's blocks) since it
    */
-  public record FreezeForCopy(int sinceGeneration, ActorRef<Reply> replyTo) implements Command {}
+  public record FreezeForCopy(
+      int sinceGeneration, int stateSinceGeneration, ActorRef<Reply> replyTo) implements Command {}
 
   /**
    * A round's pages (and the state at that instant): {@code round.generation()} is what the next
@@ -492,7 +497,8 @@ public final class VmActor extends AbstractBehavior<VmActor.Command> {
             m ->
                 order(
                     "freeze for copy",
-                    new GuestThread.FreezeForCopy(m.sinceGeneration(), m.replyTo()),
+                    new GuestThread.FreezeForCopy(
+                        m.sinceGeneration(), m.stateSinceGeneration(), m.replyTo()),
                     m.replyTo()))
         .onMessage(StopMigrated.class, this::onStopMigrated)
         .onMessage(GuestReplayed.class, this::onReplayed)

@@ -115,7 +115,10 @@ class PrecopyVmLevelTest {
     }
     int last = generation;
     VmActor.FrozenForCopy frozen =
-        ask(source, r -> new VmActor.FreezeForCopy(last, r), VmActor.FrozenForCopy.class);
+        ask(
+            source,
+            r -> new VmActor.FreezeForCopy(last, round0.generation(), r),
+            VmActor.FrozenForCopy.class);
     send(frozen.last().memory(), memory);
     copy.finish(frozen.last().state(), frozen.instructions());
     VmActor.Digest sourceDigest = ask(source, VmActor.GetDigest::new, VmActor.Digest.class);
@@ -167,7 +170,7 @@ class PrecopyVmLevelTest {
     VmActor.FrozenForCopy frozen =
         ask(
             source,
-            r -> new VmActor.FreezeForCopy(round0.generation(), r),
+            r -> new VmActor.FreezeForCopy(round0.generation(), round0.generation(), r),
             VmActor.FrozenForCopy.class);
     frozen.last().close();
     assertEquals(VmState.PAUSED, ask(source, VmActor.GetStatus::new, VmActor.Status.class).state());

@@ -524,9 +524,18 @@ public final class Machine {
    * of an earlier checkpoint), zero pages included.
    */
   public Checkpoint checkpointSince(int generation) {
-    MachineState state = saveState(Math.max(0, generation));
-    MemorySnapshot memory = board.ram.share(generation);
-    return new Checkpoint(state, memory, Math.max(0, generation));
+    return checkpointSince(generation, generation);
+  }
+
+  /**
+   * As {@link #checkpointSince(int)}, the pages written since {@code pagesSince} but the device
+   * state's incremental parts (the disk overlay's blocks) since {@code stateSince}: a pre-copy
+   * target holds pages from every round but device state only from the last state it was sent.
+   */
+  public Checkpoint checkpointSince(int pagesSince, int stateSince) {
+    MachineState state = saveState(Math.max(0, stateSince));
+    MemorySnapshot memory = board.ram.share(pagesSince);
+    return new Checkpoint(state, memory, Math.max(0, pagesSince));
   }
 
   private MachineState saveState(int sinceGeneration) {
