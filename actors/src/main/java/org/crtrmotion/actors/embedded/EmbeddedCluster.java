@@ -7,14 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.crtrmotion.actors.coordinator.CoordinatorSettings;
 import org.crtrmotion.actors.coordinator.MigrationClient;
 import org.crtrmotion.actors.coordinator.Migrations;
@@ -56,11 +61,22 @@ public final class EmbeddedCluster implements AutoCloseable {
    */
   public static EmbeddedCluster start(
       List<String> names, long maxMemoryBytes, CoordinatorSettings coordinatorSettings) {
+    return start(names, maxMemoryBytes, name -> coordinatorSettings);
+  }
+
+  /**
+   * As {@link #start(List, long, CoordinatorSettings)}, each node with its own coordinator settings
+   * (the fault simulator gives each node its own {@code MigrationFaults}).
+   */
+  public static EmbeddedCluster start(
+      List<String> names,
+      long maxMemoryBytes,
+      Function<String, CoordinatorSettings> coordinatorSettingsOf) {
     Map<String, Node> nodes = new LinkedHashMap<>();
     EmbeddedCluster cluster = new EmbeddedCluster(nodes);
     try {
       for (String name : names) {
-        nodes.put(name, startNode(name, maxMemoryBytes, coordinatorSettings));
+        nodes.put(name, startNode(name, maxMemoryBytes, coordinatorSettingsOf.apply(name)));
       }
       Node seed = nodes.get(names.get(0));
       for (Node n : nodes.values()) {
@@ -163,6 +179,79 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
 
   public List<Node> nodes() {
     return new ArrayList<>(nodes.values());
+  }
+
+  /** True until the node is stopped, crashed or closed. */
+  public boolean isRunning(String name) {
+    return !node(name).system().whenTerminated().isCompleted();
+  }
+
+  /** The port node {@code name}'s remoting is bound to. */
+  public int port(String name) {
+    return (Integer) Cluster.get(node(name).system()).selfMember().address().getPort().get();
+  }
+
+  /**
+   * Stops node {@code name} as an operator would: it leaves the cluster (its singletons hand over),
+   * its actors stop (their {@code PostStop} runs), then its actor system terminates.
+   */
+  public void stopGracefully(String name) {
+    ActorSystem<Void> system = node(name).system();
+    CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+    awaitTerminated(system);
+  }
+
+  /**
+   * The closest this JVM has to a node lost abruptly: another node downs it at once (as the split
+   * brain resolver would after failure detection), so that the survivors drop it from the
+   * membership and quarantine it, and nothing it says while it ends reaches them; then its actor
+   * system ends without leaving. Its VMs are lost with it.
+   */
+  public void crash(String name) {
+    Node victim = node(name);
+    Node survivor =
+        nodes.values().stream()
+            .filter(n -> n != victim && !n.system().whenTerminated().isCompleted())
+            .findFirst()
+            .orElse(null);
+    if (survivor != null) {
+      org.apache.pekko.actor.Address address = Cluster.get(victim.system()).selfMember().address();
+      CompletableFuture<Void> removed = new CompletableFuture<>();
+      ActorRef<ClusterEvent.MemberRemoved> watcher =
+          survivor
+              .system()
+              .systemActorOf(
+                  Behaviors.receiveMessage(
+                      (ClusterEvent.MemberRemoved e) -> {
+                        if (e.member().address().equals(address)) {
+                          removed.complete(null);
+                          return Behaviors.stopped();
+                        }
+                        return Behaviors.same();
+                      }),
+                  "await-removed-" + name + "-" + System.nanoTime(),
+                  Props.empty());
+      Cluster.get(survivor.system())
+          .subscriptions()
+          .tell(Subscribe.create(watcher, ClusterEvent.MemberRemoved.class));
+      Cluster.get(survivor.system()).manager().tell(new Down(address));
+      try {
+        removed.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Terminate it anyway: the survivors then see it unreachable.
+      }
+    }
+    victim.system().terminate();
+    awaitTerminated(victim.system());
+  }
+
+  private static void awaitTerminated(ActorSystem<Void> system) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "a node did not terminate within " + STARTUP, e);
+    }
   }
 
   /**
