@@ -146,6 +146,10 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private MigrationProtocol.CaughtUp caughtUp;
   private DigestCheck digestCheck = DigestCheck.NOT_REACHED;
   private boolean committed;
+  // The directory's Move is asked and not answered: the commit point may already be passed, so an
+  // abort (cancel, deadline, a failure) waits for the answer and happens only if the move did not.
+  private boolean moveInFlight;
+  private String abortAfterMove;
   private boolean aborting;
   private String abortReason;
   private String lateReason = ""; // committed, but the target did not confirm going live
@@ -520,6 +524,7 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
               caughtUp.outputDigest()));
     }
     digestCheck = DigestCheck.MATCH;
+    moveInFlight = true;
     getContext()
         .ask(
             VmDirectory.Reply.class,
@@ -537,7 +542,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     if (m.reply() instanceof VmDirectory.Location at
         && at.node().equals(targetNode)
         && at.epoch() == epoch + 1) {
-      return commit();
+      moveInFlight = false;
+      return commit(); // an abort asked meanwhile came too late: the target owns the VM
     }
     if (m.failure() != null && !m.lookup()) {
       // The move may have happened with its answer lost: the directory says which.
@@ -554,6 +560,10 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
         m.failure() != null
             ? "the directory did not answer: " + m.failure().getMessage()
             : m.reply() instanceof VmDirectory.Refusal r ? r.reason() : "it holds " + m.reply();
+    moveInFlight = false;
+    if (abortAfterMove != null) {
+      return abort(abortAfterMove + " (the directory did not move " + vmId + ": " + why + ")");
+    }
     return abort("the directory did not move " + vmId + " to " + targetNode + ": " + why);
   }
 
@@ -627,6 +637,16 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
                   migrationId, "past the commit point: the VM lives on " + targetNode));
     } else if (aborting) {
       m.replyTo().tell(new CancelReply.Refused(migrationId, "already aborting: " + abortReason));
+    } else if (moveInFlight) {
+      m.replyTo()
+          .tell(
+              new CancelReply.Refused(
+                  migrationId,
+                  "the directory is moving "
+                      + vmId
+                      + " to "
+                      + targetNode
+                      + ": too late to cancel"));
     } else {
       m.replyTo().tell(new CancelReply.Accepted(migrationId, phase));
       abort("cancelled in phase " + phase);
@@ -638,6 +658,12 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
 
   private Behavior<Command> abort(String reason) {
     if (committed || aborting) {
+      return this;
+    }
+    if (moveInFlight) {
+      if (abortAfterMove == null) {
+        abortAfterMove = reason;
+      }
       return this;
     }
     aborting = true;

@@ -19,6 +19,7 @@ import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SelfUp;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.crtrmotion.actors.coordinator.CoordinatorSettings;
 import org.crtrmotion.actors.coordinator.MigrationClient;
@@ -79,10 +80,16 @@ public final class EmbeddedCluster implements AutoCloseable {
         nodes.put(name, startNode(name, maxMemoryBytes, coordinatorSettingsOf.apply(name)));
       }
       Node seed = nodes.get(names.get(0));
+      org.apache.pekko.actor.Address seedAddress =
+          Cluster.get(seed.system()).selfMember().address();
+      // The seed is Up alone first, so that it is the oldest member and holds the cluster
+      // singletons (the VM directory): joined together, the oldest would be the lowest port.
+      Cluster.get(seed.system()).manager().tell(Join.create(seedAddress));
+      awaitSelfUp(seed);
       for (Node n : nodes.values()) {
-        Cluster.get(n.system())
-            .manager()
-            .tell(Join.create(Cluster.get(seed.system()).selfMember().address()));
+        if (n != seed) {
+          Cluster.get(n.system()).manager().tell(Join.create(seedAddress));
+        }
       }
       for (Node n : nodes.values()) {
         for (String other : names) {
@@ -141,6 +148,26 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node " + name + " did not start: " + e, e);
+    }
+  }
+
+  private static void awaitSelfUp(Node node) {
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    ActorRef<SelfUp> watcher =
+        node.system()
+            .systemActorOf(
+                Behaviors.receiveMessage(
+                    (SelfUp e) -> {
+                      up.complete(null);
+                      return Behaviors.stopped();
+                    }),
+                "await-self-up-" + System.nanoTime(),
+                Props.empty());
+    Cluster.get(node.system()).subscriptions().tell(Subscribe.create(watcher, SelfUp.class));
+    try {
+      up.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node " + node.name() + " was not up within " + STARTUP, e);
     }
   }
 
@@ -249,8 +276,7 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
     try {
       system.getWhenTerminated().toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException(
-          "a node did not terminate within " + STARTUP, e);
+      throw new IllegalStateException("a node did not terminate within " + STARTUP, e);
     }
   }
 

@@ -80,6 +80,7 @@ public final class FaultSimulation {
         r.wallMillis() / 1000.0,
         migrations(r),
         r.injected().isEmpty() ? "none" : r.injected());
+    out.printf("  (%s)%n", r.timings());
     if (!r.passed()) {
       out.print(r.schedule().describe());
       for (Violation v : r.violations()) {

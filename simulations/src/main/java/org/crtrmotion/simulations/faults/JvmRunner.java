@@ -80,9 +80,11 @@ public final class JvmRunner {
           Map.of(),
           0,
           millisSince(startNanos),
-          "the cluster did not start: " + e.getMessage());
+          "the cluster did not start: " + e.getMessage(),
+          "");
     }
     Run run = new Run(schedule, cluster, faults);
+    run.mark("cluster up", startNanos);
     String error = null;
     try {
       run.execute();
@@ -90,8 +92,10 @@ public final class JvmRunner {
       error = "the run failed: " + e;
     } finally {
       run.shutdown();
+      run.mark("closed", startNanos);
     }
     Observations observations = run.observations(leftovers(run));
+    run.mark("leftovers", startNanos);
     List<Violation> violations = error == null ? Checker.checkAll(observations) : List.of();
     return new RunResult(
         schedule,
@@ -100,7 +104,8 @@ public final class JvmRunner {
         run.injected(),
         run.skipped(),
         millisSince(startNanos),
-        error);
+        error,
+        run.timings());
   }
 
   private static long millisSince(long startNanos) {
@@ -125,6 +130,8 @@ public final class JvmRunner {
     private List<Observations.VmSeen> finalVms = List.of();
     private Map<String, String> owners = Map.of();
     private final List<Integer> ports = new ArrayList<>();
+    private final StringBuilder timings = new StringBuilder();
+    private long phaseStartNanos;
 
     Run(Schedule schedule, EmbeddedCluster cluster, Map<String, MigrationFaults> faults) {
       this.schedule = schedule;
@@ -148,6 +155,7 @@ public final class JvmRunner {
           throw new IllegalStateException(vmId + " printed nothing within " + ASK);
         }
       }
+      mark("guests up", phaseStartNanos);
       armSites();
       long faultPhaseStart = System.nanoTime();
       CompletableFuture.delayedExecutor(schedule.faultPhaseMillis(), TimeUnit.MILLISECONDS)
@@ -165,7 +173,9 @@ public final class JvmRunner {
       CompletableFuture.allOf(chains.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
       heal();
       faultExecutor.submit(() -> {}).get(5, TimeUnit.MINUTES); // faults in flight are done
+      mark("migrations ended", phaseStartNanos);
       settle();
+      mark("settled", phaseStartNanos);
       observe();
     }
 
@@ -434,6 +444,20 @@ public final class JvmRunner {
         Thread.currentThread().interrupt();
       }
       cluster.close();
+    }
+
+    /** Notes how long the run took up to {@code what}, for the run's summary. */
+    synchronized void mark(String what, long startNanos) {
+      phaseStartNanos = startNanos;
+      timings
+          .append(timings.isEmpty() ? "" : ", ")
+          .append(what)
+          .append(" at ")
+          .append(String.format("%.1f s", millisSince(startNanos) / 1000.0));
+    }
+
+    synchronized String timings() {
+      return timings.toString();
     }
 
     List<Integer> ports() {

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param injected faults carried out, by kind (a site counts once per node it was armed on)
  * @param skipped faults whose moment never came or whose node was n0 or already down
  * @param error why the run itself could not be carried out (null when it was)
+ * @param timings when each step of the run was done, from its start
  */
 public record RunResult(
     Schedule schedule,
@@ -17,7 +18,8 @@ public record RunResult(
     Map<FaultKind, Integer> injected,
     int skipped,
     long wallMillis,
-    String error) {
+    String error,
+    String timings) {
 
   public RunResult {
     violations = List.copyOf(violations);
