@@ -122,6 +122,9 @@ pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
 # The cluster ends with this object's close(), not with the JVM's shutdown hook.
 pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
 pekko.cluster.run-coordinated-shutdown-when-down = off
+# terminate() alone ends a node as a crash would, without leaving (crash()); stopGracefully() and
+# close() run the coordinated shutdown themselves.
+pekko.coordinated-shutdown.run-by-actor-system-terminate = off
 """
                 .formatted(name, maxMemoryBytes));
     NodeSettings settings = config.settings();
@@ -229,47 +232,49 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
   }
 
   /**
-   * The closest this JVM has to a node lost abruptly: another node downs it at once (as the split
-   * brain resolver would after failure detection), so that the survivors drop it from the
-   * membership and quarantine it, and nothing it says while it ends reaches them; then its actor
-   * system ends without leaving. Its VMs are lost with it.
+   * The closest this JVM has to a node lost abruptly: its actor system ends without leaving the
+   * cluster (no coordinated shutdown: its actors and remoting just stop), then another node downs
+   * it at once, as the split brain resolver would after failure detection and its stable-after. Its
+   * VMs are lost with it. (Downing it first and ending it after would let it hear that it is down
+   * and quarantine the others, which then down themselves: not what a crash does.)
    */
   public void crash(String name) {
     Node victim = node(name);
+    org.apache.pekko.actor.Address address = Cluster.get(victim.system()).selfMember().address();
+    victim.system().terminate();
+    awaitTerminated(victim.system());
     Node survivor =
         nodes.values().stream()
             .filter(n -> n != victim && !n.system().whenTerminated().isCompleted())
             .findFirst()
             .orElse(null);
-    if (survivor != null) {
-      org.apache.pekko.actor.Address address = Cluster.get(victim.system()).selfMember().address();
-      CompletableFuture<Void> removed = new CompletableFuture<>();
-      ActorRef<ClusterEvent.MemberRemoved> watcher =
-          survivor
-              .system()
-              .systemActorOf(
-                  Behaviors.receiveMessage(
-                      (ClusterEvent.MemberRemoved e) -> {
-                        if (e.member().address().equals(address)) {
-                          removed.complete(null);
-                          return Behaviors.stopped();
-                        }
-                        return Behaviors.same();
-                      }),
-                  "await-removed-" + name + "-" + System.nanoTime(),
-                  Props.empty());
-      Cluster.get(survivor.system())
-          .subscriptions()
-          .tell(Subscribe.create(watcher, ClusterEvent.MemberRemoved.class));
-      Cluster.get(survivor.system()).manager().tell(new Down(address));
-      try {
-        removed.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // Terminate it anyway: the survivors then see it unreachable.
-      }
+    if (survivor == null) {
+      return;
     }
-    victim.system().terminate();
-    awaitTerminated(victim.system());
+    CompletableFuture<Void> removed = new CompletableFuture<>();
+    ActorRef<ClusterEvent.MemberRemoved> watcher =
+        survivor
+            .system()
+            .systemActorOf(
+                Behaviors.receiveMessage(
+                    (ClusterEvent.MemberRemoved e) -> {
+                      if (e.member().address().equals(address)) {
+                        removed.complete(null);
+                        return Behaviors.stopped();
+                      }
+                      return Behaviors.same();
+                    }),
+                "await-removed-" + name + "-" + System.nanoTime(),
+                Props.empty());
+    Cluster.get(survivor.system())
+        .subscriptions()
+        .tell(Subscribe.create(watcher, ClusterEvent.MemberRemoved.class));
+    Cluster.get(survivor.system()).manager().tell(new Down(address));
+    try {
+      removed.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node " + name + " was not removed within " + STARTUP, e);
+    }
   }
 
   private static void awaitTerminated(ActorSystem<Void> system) {
@@ -289,7 +294,10 @@ pekko.cluster.run-coordinated-shutdown-when-down = off
     List<Node> reversed = new ArrayList<>(nodes.values());
     java.util.Collections.reverse(reversed);
     for (Node n : reversed) {
-      n.system().terminate();
+      if (n.system().whenTerminated().isCompleted()) {
+        continue; // stopped or crashed before
+      }
+      CoordinatedShutdown.get(n.system()).runAll(CoordinatedShutdown.unknownReason());
       try {
         n.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {

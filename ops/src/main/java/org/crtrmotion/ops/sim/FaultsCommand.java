@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import org.crtrmotion.simulations.faults.FaultSimulation;
 import org.crtrmotion.simulations.faults.Invariant;
-import org.crtrmotion.simulations.faults.ScheduleGenerator;
 import org.crtrmotion.simulations.faults.SimulationSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -109,9 +108,7 @@ public final class FaultsCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     if (printSchedule) {
-      for (long s : list) {
-        System.out.print(ScheduleGenerator.generate(s, size).describe());
-      }
+      simulation.printingSchedules();
     }
     int exit = simulation.run(list);
     return exit == Invariant.RUN_ERROR_EXIT_CODE || exit >= 10 || exit == 0 ? exit : 1;

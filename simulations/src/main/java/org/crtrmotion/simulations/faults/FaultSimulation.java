@@ -27,6 +27,7 @@ public final class FaultSimulation {
   private final SimulationSize size;
   private final Mode mode;
   private final PrintStream out;
+  private boolean printSchedules;
 
   public FaultSimulation(SimulationSize size, Mode mode, PrintStream out) {
     if (mode != Mode.JVM) {
@@ -38,11 +39,20 @@ public final class FaultSimulation {
     this.out = out;
   }
 
+  /** Prints every run's schedule before it runs, not only a failed run's. */
+  public FaultSimulation printingSchedules() {
+    printSchedules = true;
+    return this;
+  }
+
   /** Runs every seed, prints the table, returns the exit code. */
   public int run(List<Long> seeds) {
     SoakTable table = new SoakTable();
     int exit = 0;
     for (long seed : seeds) {
+      if (printSchedules) {
+        out.print(ScheduleGenerator.generate(seed, size).describe());
+      }
       RunResult r = runOne(seed);
       table.add(r);
       printRun(r);
@@ -82,7 +92,9 @@ public final class FaultSimulation {
         r.injected().isEmpty() ? "none" : r.injected());
     out.printf("  (%s)%n", r.timings());
     if (!r.passed()) {
-      out.print(r.schedule().describe());
+      if (!printSchedules) {
+        out.print(r.schedule().describe());
+      }
       for (Violation v : r.violations()) {
         out.println("  VIOLATION " + v);
       }
