@@ -319,6 +319,15 @@ final class CrtrSourceEngine implements SourceEngine {
     }
   }
 
+  @Override
+  public void release() {
+    if (log != null) {
+      log.fail(new IllegalStateException("the source's coordinator stopped"));
+    }
+    deleteSpill();
+    stopGate();
+  }
+
   private void closeLog() {
     log.close();
     deleteSpill();

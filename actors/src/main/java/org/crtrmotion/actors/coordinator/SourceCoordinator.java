@@ -689,6 +689,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
    * source must not stay paused or recording, nor the target keep its copy.
    */
   private Behavior<Command> onPostStop() {
+    if (!finished && engine != null) {
+      engine.release(); // spill files must not outlive the node's run (fault simulator, seed 36)
+    }
     if (!finished && !committed) {
       if (vm != null && engine != null) {
         vm.ref().tell(new VmActor.StopRecording(getContext().getSystem().ignoreRef()));
