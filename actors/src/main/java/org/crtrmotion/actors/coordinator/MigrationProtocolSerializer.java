@@ -201,11 +201,15 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                     .setMigrationId(m.migrationId())
                     .setNextLineNumber(m.nextLineNumber())
                     .setPendingLine(ByteString.copyFrom(m.pendingLine()))
+                    .setProvisional(m.provisional())
                     .build(),
             (b, refs) -> {
               MigrationProto.Commit p = MigrationProto.Commit.parseFrom(b);
               return new Commit(
-                  p.getMigrationId(), p.getNextLineNumber(), p.getPendingLine().toByteArray());
+                  p.getMigrationId(),
+                  p.getNextLineNumber(),
+                  p.getPendingLine().toByteArray(),
+                  p.getProvisional());
             }),
         WireMessage.of(
             "mLive",

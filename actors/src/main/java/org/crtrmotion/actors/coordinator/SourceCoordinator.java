@@ -524,6 +524,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
               caughtUp.outputDigest()));
     }
     digestCheck = DigestCheck.MATCH;
+    // Ahead of the move, so that a target whose source is lost after it can go live on its own.
+    target.tell(
+        new MigrationProtocol.Commit(migrationId, frozen.lines() + 1, frozen.pendingLine(), true));
     moveInFlight = true;
     getContext()
         .ask(
