@@ -279,15 +279,37 @@ public final class JvmRunner {
       }
       long startNanos = System.nanoTime();
       triggers.begin(m.index(), source, target);
-      MigrationClient.Migration migration =
-          cluster
-              .node(source)
-              .client()
-              .start(
-                  vmId,
-                  target,
-                  m.parameters(),
-                  u -> triggers.progress(m.index(), u.phase(), u.round()));
+      MigrationClient.Migration migration;
+      try {
+        migration =
+            cluster
+                .node(source)
+                .client()
+                .start(
+                    vmId,
+                    target,
+                    m.parameters(),
+                    u -> triggers.progress(m.index(), u.phase(), u.round()));
+      } catch (IllegalStateException e) {
+        // The source node began to stop between the look-up and the request (seed 138): the
+        // migration was never asked, as if skipped.
+        migrations.put(
+            m.index(),
+            new Observations.MigrationSeen(
+                m.index(),
+                null,
+                vmId,
+                source,
+                null,
+                null,
+                "skipped: " + e.getMessage(),
+                null,
+                0,
+                bound,
+                true));
+        triggers.ended(m.index(), false);
+        return CompletableFuture.completedFuture(null);
+      }
       migration
           .migrationId()
           .thenAccept(
