@@ -59,6 +59,9 @@ final class CrtrSourceEngine implements SourceEngine {
   private ReliableSender sender;
   private Path spill;
   private long lastBytesSent;
+  // Fault site: the next frame on the link is corrupted (armed at corruptTraceAtRound).
+  private final java.util.concurrent.atomic.AtomicBoolean corruptNext =
+      new java.util.concurrent.atomic.AtomicBoolean();
   // Fault site: the trace's control path, dropped while partitioned (null unless the fault is set).
   private final java.util.concurrent.atomic.AtomicBoolean partitioned =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -128,7 +131,10 @@ final class CrtrSourceEngine implements SourceEngine {
     metrics.watch(log);
     sender =
         ReliableSender.start(
-            system, log, cap.flow().via(metrics.countSent()), settings.resumeDeadline());
+            system,
+            log,
+            cap.flow().via(corruptWhenArmed()).via(metrics.countSent()),
+            settings.resumeDeadline());
     sender
         .done()
         .whenComplete(
@@ -162,11 +168,32 @@ final class CrtrSourceEngine implements SourceEngine {
         migrationId, started.instructions(), checkpoint, endpoint);
   }
 
+  /**
+   * The {@link MigrationFaults#corruptTraceAtRound} site: once armed, the next frame on the link
+   * has its last byte flipped, after the checksum was computed, as a faulty link would do.
+   */
+  private org.apache.pekko.stream.javadsl.Flow<ByteString, ByteString, org.apache.pekko.NotUsed>
+      corruptWhenArmed() {
+    return org.apache.pekko.stream.javadsl.Flow.<ByteString>create()
+        .map(
+            frame -> {
+              if (frame.isEmpty() || !corruptNext.compareAndSet(true, false)) {
+                return frame;
+              }
+              byte[] bytes = frame.toArray();
+              bytes[bytes.length - 1] ^= 0x5A;
+              return ByteString.fromArrayUnsafe(bytes);
+            });
+  }
+
   @Override
   public RoundReport measure(int round, long elapsedMillis, MigrationProtocol.Progress progress) {
     if (round == settings.faults().cutTraceAtRound() && sender != null) {
       sender.dropConnection(
           new IllegalStateException("fault injected: trace connection cut at round " + round));
+    }
+    if (round == settings.faults().corruptTraceAtRound()) {
+      corruptNext.set(true);
     }
     if (round == settings.faults().partitionTraceAtRound() && sender != null) {
       partitioned.set(true);
@@ -287,6 +314,15 @@ final class CrtrSourceEngine implements SourceEngine {
                 closeLog();
               });
     }
+  }
+
+  @Override
+  public void release() {
+    if (log != null) {
+      log.fail(new IllegalStateException("the source's coordinator stopped"));
+    }
+    deleteSpill();
+    stopGate();
   }
 
   private void closeLog() {

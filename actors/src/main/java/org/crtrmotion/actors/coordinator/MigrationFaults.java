@@ -13,6 +13,7 @@ public final class MigrationFaults {
   private volatile boolean withholdCaughtUp;
   private volatile int cutTraceAtRound;
   private volatile int partitionTraceAtRound;
+  private volatile int corruptTraceAtRound;
   private final CompletableFuture<Integer> traceConnections = new CompletableFuture<>();
 
   /** Target: reports a state digest off by one at F (invariant 3's check must catch it). */
@@ -40,6 +41,20 @@ public final class MigrationFaults {
   public MigrationFaults partitionTraceAtRound(int round) {
     partitionTraceAtRound = round;
     return this;
+  }
+
+  /**
+   * Source: at this round (0 = never) the next trace frame put on the link has a byte flipped after
+   * its checksum was computed, as a faulty link would: the target's decoder must refuse it and the
+   * migration abort.
+   */
+  public MigrationFaults corruptTraceAtRound(int round) {
+    corruptTraceAtRound = round;
+    return this;
+  }
+
+  int corruptTraceAtRound() {
+    return corruptTraceAtRound;
   }
 
   int partitionTraceAtRound() {

@@ -147,11 +147,21 @@ public final class MigrationProtocol {
       implements ToSource, MigrationMessage {}
 
   /**
-   * Sent only once the directory moved the VM to the target: go live, with the console numbered on
-   * from {@code nextLineNumber}, starting with the source's unfinished line.
+   * Sent once the directory moved the VM to the target: go live, with the console numbered on from
+   * {@code nextLineNumber}, starting with the source's unfinished line. A {@code provisional} one
+   * is sent just before the move: the target keeps it and, should the source be lost without a
+   * final Commit or Abort, asks the directory whether the move happened and goes live with it if
+   * so.
    */
-  public record Commit(String migrationId, long nextLineNumber, byte[] pendingLine, long epoch)
-      implements ToTarget, MigrationMessage {}
+  public record Commit(
+      String migrationId, long nextLineNumber, byte[] pendingLine, long epoch, boolean provisional)
+      implements ToTarget, MigrationMessage {
+
+    /** The final Commit, sent after the move: the VM is the target's at {@code epoch}. */
+    public Commit(String migrationId, long nextLineNumber, byte[] pendingLine, long epoch) {
+      this(migrationId, nextLineNumber, pendingLine, epoch, false);
+    }
+  }
 
   /** The target's copy runs live from instruction {@code instructions}. */
   public record Live(String migrationId, long instructions, long firstLineNumber)

@@ -209,6 +209,7 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                     .setNextLineNumber(m.nextLineNumber())
                     .setPendingLine(ByteString.copyFrom(m.pendingLine()))
                     .setEpoch(m.epoch())
+                    .setProvisional(m.provisional())
                     .build(),
             (b, refs) -> {
               MigrationProto.Commit p = MigrationProto.Commit.parseFrom(b);
@@ -216,7 +217,8 @@ public final class MigrationProtocolSerializer extends VersionedProtobufSerializ
                   p.getMigrationId(),
                   p.getNextLineNumber(),
                   p.getPendingLine().toByteArray(),
-                  p.getEpoch());
+                  p.getEpoch(),
+                  p.getProvisional());
             }),
         WireMessage.of(
             "mLive",

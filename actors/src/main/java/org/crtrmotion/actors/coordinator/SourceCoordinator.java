@@ -158,6 +158,10 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
   private boolean committed;
   private boolean holding; // the VM's NIC ports hold its frames (from the freeze on)
   private NetworkHold networkHold = NetworkHold.NONE;
+  // The directory's Move is asked and not answered: the commit point may already be passed, so an
+  // abort (cancel, deadline, a failure) waits for the answer and happens only if the move did not.
+  private boolean moveInFlight;
+  private String abortAfterMove;
   private boolean aborting;
   private String abortReason;
   private String lateReason = ""; // committed, but the target did not confirm going live
@@ -595,6 +599,11 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
               caughtUp.outputDigest()));
     }
     digestCheck = DigestCheck.MATCH;
+    // Ahead of the move, so that a target whose source is lost after it can go live on its own.
+    target.tell(
+        new MigrationProtocol.Commit(
+            migrationId, frozen.lines() + 1, frozen.pendingLine(), epoch + 1, true));
+    moveInFlight = true;
     getContext()
         .ask(
             VmDirectory.Reply.class,
@@ -612,7 +621,8 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
     if (m.reply() instanceof VmDirectory.Location at
         && at.node().equals(targetNode)
         && at.epoch() == epoch + 1) {
-      return commit();
+      moveInFlight = false;
+      return commit(); // an abort asked meanwhile came too late: the target owns the VM
     }
     if (m.failure() != null && !m.lookup()) {
       // The move may have happened with its answer lost: the directory says which.
@@ -629,6 +639,10 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
         m.failure() != null
             ? "the directory did not answer: " + m.failure().getMessage()
             : m.reply() instanceof VmDirectory.Refusal r ? r.reason() : "it holds " + m.reply();
+    moveInFlight = false;
+    if (abortAfterMove != null) {
+      return abort(abortAfterMove + " (the directory did not move " + vmId + ": " + why + ")");
+    }
     return abort("the directory did not move " + vmId + " to " + targetNode + ": " + why);
   }
 
@@ -707,6 +721,16 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
                   migrationId, "past the commit point: the VM lives on " + targetNode));
     } else if (aborting) {
       m.replyTo().tell(new CancelReply.Refused(migrationId, "already aborting: " + abortReason));
+    } else if (moveInFlight) {
+      m.replyTo()
+          .tell(
+              new CancelReply.Refused(
+                  migrationId,
+                  "the directory is moving "
+                      + vmId
+                      + " to "
+                      + targetNode
+                      + ": too late to cancel"));
     } else {
       m.replyTo().tell(new CancelReply.Accepted(migrationId, phase));
       abort("cancelled in phase " + phase);
@@ -718,6 +742,12 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
 
   private Behavior<Command> abort(String reason) {
     if (committed || aborting) {
+      return this;
+    }
+    if (moveInFlight) {
+      if (abortAfterMove == null) {
+        abortAfterMove = reason;
+      }
       return this;
     }
     aborting = true;
@@ -746,6 +776,9 @@ public final class SourceCoordinator extends AbstractBehavior<SourceCoordinator.
    * source must not stay paused or recording, nor the target keep its copy.
    */
   private Behavior<Command> onPostStop() {
+    if (!finished && engine != null) {
+      engine.release(); // spill files must not outlive the node's run (fault simulator, seed 36)
+    }
     if (!finished && !committed) {
       if (vm != null && engine != null) {
         vm.ref().tell(new VmActor.StopRecording(getContext().getSystem().ignoreRef()));

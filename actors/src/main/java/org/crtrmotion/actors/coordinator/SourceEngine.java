@@ -78,4 +78,10 @@ public interface SourceEngine {
 
   /** After the commit point: releases what the transfer holds. */
   void close();
+
+  /**
+   * The coordinator stops without a report (its node is shutting down): give back what is held on
+   * this node (spill files, local actors) at once, without asking anyone. Default: nothing held.
+   */
+  default void release() {}
 }

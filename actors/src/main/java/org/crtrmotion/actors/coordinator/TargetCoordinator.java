@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.crtrmotion.actors.devices.NodeDevices;
+import org.crtrmotion.actors.directory.VmDirectory;
 import org.crtrmotion.actors.host.HostAgent;
 import org.crtrmotion.actors.migration.Strategy;
 import org.crtrmotion.actors.vm.VmActor;
@@ -32,7 +33,8 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
           Failed,
           SourceTerminated,
           DeadlinePassed,
-          CopyStopped {}
+          CopyStopped,
+          Resolved {}
 
   private record OfferAnswered(HostAgent.OfferReply reply, Throwable failure) implements Command {}
 
@@ -54,6 +56,12 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
 
   private record DeadlinePassed() implements Command {}
 
+  /**
+   * The directory's answer on who owns the VM, asked once the source is lost past a provisional.
+   */
+  private record Resolved(VmDirectory.Reply reply, Throwable failure, String reason)
+      implements Command {}
+
   static Behavior<Command> create(MigrationProtocol.Prepare prepare, SourceCoordinator.Node node) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(timers -> new TargetCoordinator(ctx, timers, prepare, node)));
@@ -66,6 +74,8 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
   private ActorRef<VmActor.Command> copy;
   private boolean committed;
   private boolean copyRequested;
+  private MigrationProtocol.Commit provisional; // the source's Commit sent ahead of its move
+  private boolean resolving;
 
   private TargetCoordinator(
       ActorContext<Command> ctx,
@@ -153,6 +163,7 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
         .onMessage(CopyStopped.class, this::onCopyStopped)
         .onMessage(SourceTerminated.class, m -> discard("the source's coordinator terminated"))
         .onMessage(DeadlinePassed.class, m -> fail("the deadline passed"))
+        .onMessage(Resolved.class, this::onResolved)
         .build();
   }
 
@@ -218,6 +229,17 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
   }
 
   private Behavior<Command> onCommit(MigrationProtocol.Commit m) {
+    if (m.provisional()) {
+      provisional = m;
+      return this;
+    }
+    return goLive(m);
+  }
+
+  private Behavior<Command> goLive(MigrationProtocol.Commit m) {
+    if (committed) {
+      return this; // live already through the directory's answer; the source's Commit came late
+    }
     if (copy == null) {
       prepare
           .source()
@@ -299,9 +321,35 @@ public final class TargetCoordinator extends AbstractBehavior<TargetCoordinator.
   }
 
   private Behavior<Command> discard(String reason) {
-    if (committed) {
+    if (committed || resolving) {
       return this; // the source committed: the copy is the VM now
     }
+    if (provisional != null) {
+      // The source may have moved the VM here in the directory (the commit point) and been lost
+      // before its Commit: the directory decides (found by the fault simulator, seed 18).
+      resolving = true;
+      getContext()
+          .ask(
+              VmDirectory.Reply.class,
+              node.directory(),
+              node.settings().askTimeout(),
+              r -> new VmDirectory.Lookup(prepare.vmId(), r),
+              (reply, failure) -> new Resolved(reply, failure, reason));
+      return this;
+    }
+    return discardNow(reason);
+  }
+
+  private Behavior<Command> onResolved(Resolved m) {
+    resolving = false;
+    if (m.reply() instanceof VmDirectory.Location at && at.node().equals(node.name())) {
+      return goLive(provisional);
+    }
+    provisional = null;
+    return discardNow(m.reason());
+  }
+
+  private Behavior<Command> discardNow(String reason) {
     engine.abort(reason);
     if (copyRequested) {
       // Also when its spawn has not been confirmed: the host agent takes the stop after it.

@@ -64,7 +64,8 @@ class MigrationFaultTest {
           .misreportTargetDigest(false)
           .withholdCaughtUp(false)
           .cutTraceAtRound(0)
-          .partitionTraceAtRound(0);
+          .partitionTraceAtRound(0)
+          .corruptTraceAtRound(0);
     }
   }
 
@@ -343,6 +344,18 @@ class MigrationFaultTest {
     MigrationReport report = start(vmId, "b", STAYS_IN_TRANSFER).report();
 
     assertTrue(report.reason().contains("not resumed within"), report.reason());
+    sourceRunsOn(vmId, console[0], report);
+  }
+
+  @Test
+  void aTraceFrameCorruptedOnTheLinkAbortsTheMigrationAndTheSourceRunsOn() throws Exception {
+    ConsoleRecord[] console = new ConsoleRecord[1];
+    String vmId = runningGuest(console);
+    a.faults.corruptTraceAtRound(1);
+
+    MigrationReport report = start(vmId, "b", STAYS_IN_TRANSFER).report();
+
+    assertTrue(report.reason().contains("corrupt"), report.reason());
     sourceRunsOn(vmId, console[0], report);
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -44,6 +45,18 @@ final class MigrationNode implements AutoCloseable {
   final NodeDevices devices;
 
   MigrationNode(String name, CoordinatorSettings coordinatorSettings) {
+    this(name, coordinatorSettings, (kit, directory) -> directory);
+  }
+
+  /**
+   * A node whose {@link Migrations} reach the directory through {@code directoryFor} applied to the
+   * node's test kit and the directory's proxy (a test may put a gate in between).
+   */
+  MigrationNode(
+      String name,
+      CoordinatorSettings coordinatorSettings,
+      BiFunction<ActorTestKit, ActorRef<VmDirectory.Command>, ActorRef<VmDirectory.Command>>
+          directoryFor) {
     this.name = name;
     NodeConfig config =
         NodeConfig.parse(
@@ -73,7 +86,11 @@ final class MigrationNode implements AutoCloseable {
     migrations =
         kit.spawn(
             Migrations.create(
-                name, hostAgent, directory, coordinatorSettings.withFaults(faults), devices),
+                name,
+                hostAgent,
+                directoryFor.apply(kit, directory),
+                coordinatorSettings.withFaults(faults),
+                devices),
             "migrations");
     client = new MigrationClient(kit.system(), migrations);
     consoles = kit.createTestProbe();

@@ -2,6 +2,7 @@ package org.crtrmotion.actors.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,6 +119,16 @@ class MigrationProtocolSerializerTest {
     assertEquals(451, back.nextLineNumber());
     assertArrayEquals(pending, back.pendingLine());
     assertEquals(3, back.epoch());
+    assertFalse(back.provisional());
+  }
+
+  @Test
+  void aProvisionalCommitStaysProvisionalOnTheWire() {
+    MigrationProtocol.Commit back =
+        (MigrationProtocol.Commit)
+            roundTrip(new MigrationProtocol.Commit("a-m1-x", 7, new byte[0], 4, true));
+    assertTrue(back.provisional());
+    assertEquals(4, back.epoch());
   }
 
   @Test

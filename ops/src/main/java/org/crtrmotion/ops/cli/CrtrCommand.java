@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       org.crtrmotion.ops.client.MigrateCommand.class,
       org.crtrmotion.ops.certs.CertsCommand.class,
       org.crtrmotion.ops.demo.DemoCommand.class,
+      org.crtrmotion.ops.sim.SimCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CrtrCommand implements Runnable {
