@@ -513,7 +513,11 @@ final class GuestThread implements Runnable {
       if (recording != null) {
         endRecording(m);
       }
-      if (ended == null) {
+      // A replica not yet live never records, and only GoLive may set it running: unpaused at F it
+      // would run past its trace and diverge, and could no longer go live when the directory has
+      // already made it the VM (fault simulator, seed 63: a migration started from the target's
+      // node while the copy waited for the directory refused to record and, aborting, resumed it).
+      if (ended == null && (replica == null || live)) {
         paused = false;
       }
       answer(status(at), s.replyTo());
